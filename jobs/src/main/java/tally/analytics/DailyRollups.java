@@ -1,0 +1,96 @@
+package tally.analytics;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import tally.money.Money;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Daily analytics per bot, agent endpoint and marketplace tool (RULES.md, Analytics), recomputed
+ * from {@code usage_event} and the ledger for every (resource, usage day) that a run touched, so a
+ * late event updates its own day. Cents are rounded by {@link Money}, never by SQL.
+ */
+@Component
+public class DailyRollups {
+
+    private final JdbcTemplate jdbc;
+
+    public DailyRollups(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record RollupResult(int botDays, int agentDays, int toolDays) {
+    }
+
+    public RollupResult recompute(LocalDate arrivalDay) {
+        Date arrival = Date.valueOf(arrivalDay);
+        String touched = "(select distinct resource_id, usage_date from usage_event where arrival_date = ? and kind = ?)";
+        jdbc.update("delete from bot_daily where (bot_id, usage_date) in " + touched, arrival, "bot_message");
+        jdbc.update("delete from agent_daily where (endpoint_id, usage_date) in " + touched, arrival, "agent_run");
+        jdbc.update("delete from tool_daily where (tool_id, usage_date) in " + touched, arrival, "tool_call");
+
+        List<Object[]> bots = new ArrayList<>();
+        jdbc.query("""
+                select e.resource_id, e.usage_date, min(e.payer_account_id), count(*),
+                       count(*) filter (where e.status = 'success'), sum(e.tokens_input), sum(e.tokens_output),
+                       sum(e.cost_ucents), sum(e.charge_ucents), count(distinct e.end_user_id), count(distinct e.conversation_id)
+                from usage_event e
+                where e.kind = 'bot_message' and (e.resource_id, e.usage_date) in %s
+                group by 1, 2""".formatted(touched), rs -> {
+            long costUcents = rs.getLong(8);
+            bots.add(new Object[] {rs.getString(1), rs.getDate(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                    rs.getLong(6), rs.getLong(7), costUcents, Money.roundToCents(costUcents),
+                    Money.roundToCents(rs.getLong(9)), rs.getLong(10), rs.getLong(11)});
+        }, arrival, "bot_message");
+        jdbc.batchUpdate("""
+                insert into bot_daily (bot_id, usage_date, account_id, messages_received, messages_sent, tokens_input,
+                    tokens_output, cost_ucents, total_cost_cents, total_charged_cents, unique_users, conversations)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", bots);
+
+        List<Object[]> agents = new ArrayList<>();
+        jdbc.query("""
+                select e.resource_id, e.usage_date, min(e.payer_account_id), count(*),
+                       count(*) filter (where e.status = 'success'), count(*) filter (where e.status = 'failed'),
+                       sum(e.tokens_input), sum(e.tokens_output), sum(e.cost_ucents), sum(e.charge_ucents),
+                       percentile_disc(0.5) within group (order by e.latency_ms),
+                       percentile_disc(0.95) within group (order by e.latency_ms), max(e.latency_ms),
+                       round(avg(e.iterations), 3)
+                from usage_event e
+                where e.kind = 'agent_run' and (e.resource_id, e.usage_date) in %s
+                group by 1, 2""".formatted(touched), rs -> {
+            agents.add(new Object[] {rs.getString(1), rs.getDate(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                    rs.getLong(6), rs.getLong(7), rs.getLong(8), Money.roundToCents(rs.getLong(9)),
+                    Money.roundToCents(rs.getLong(10)), rs.getObject(11), rs.getObject(12), rs.getObject(13),
+                    rs.getBigDecimal(14)});
+        }, arrival, "agent_run");
+        jdbc.batchUpdate("""
+                insert into agent_daily (endpoint_id, usage_date, account_id, runs, successes, failures, tokens_input,
+                    tokens_output, cost_cents, charged_cents, latency_ms_p50, latency_ms_p95, latency_ms_max, iterations_mean)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", agents);
+
+        List<Object[]> tools = new ArrayList<>();
+        jdbc.query("""
+                select e.resource_id, e.usage_date, count(*), sum(e.charge_ucents),
+                       (select coalesce(sum(d.collected_cents), 0) from ledger_txn d
+                         where d.type = 'debit' and d.resource_id = e.resource_id and d.effective_date = e.usage_date),
+                       (select coalesce(sum(n.amount_cents), 0) from ledger_txn n
+                         where n.type = 'earning' and n.resource_id = e.resource_id and n.effective_date = e.usage_date),
+                       (select t.creator_account_id from tool t where t.tool_id = e.resource_id)
+                from usage_event e
+                where e.kind = 'tool_call' and (e.resource_id, e.usage_date) in %s
+                group by 1, 2""".formatted(touched), rs -> {
+            long collected = rs.getLong(5);
+            long net = rs.getLong(6);
+            tools.add(new Object[] {rs.getString(1), rs.getDate(2), rs.getString(7), rs.getLong(3),
+                    Money.roundToCents(rs.getLong(4)), collected - net, net});
+        }, arrival, "tool_call");
+        jdbc.batchUpdate("""
+                insert into tool_daily (tool_id, usage_date, creator_account_id, calls, gross_cents, fee_cents, creator_net_cents)
+                values (?, ?, ?, ?, ?, ?, ?)""", tools);
+        return new RollupResult(bots.size(), agents.size(), tools.size());
+    }
+}

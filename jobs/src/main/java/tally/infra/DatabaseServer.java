@@ -1,0 +1,132 @@
+package tally.infra;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the database is: a PostgreSQL server named by a JDBC URL ({@code --db} or
+ * {@code TALLY_DB_URL}), or else an embedded PostgreSQL 17 whose data lives under
+ * {@code <home>/pg} and survives between commands.
+ *
+ * <p>Embedded mode holds {@code <home>/pg.lock} while it runs, so a second command on the same home
+ * fails clearly instead of sharing the server. A postmaster left behind by a killed command (its
+ * {@code postmaster.pid} names a live process while nobody holds the lock) is stopped first.
+ */
+public final class DatabaseServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseServer.class);
+
+    private final String jdbcUrl;
+    private final String user;
+    private final EmbeddedPostgres embedded;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private DatabaseServer(String jdbcUrl, String user, EmbeddedPostgres embedded, FileChannel lockChannel, FileLock lock) {
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.embedded = embedded;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    public static DatabaseServer external(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new BadInputException("--db must be a jdbc:postgresql:// URL, got '" + redact(jdbcUrl) + "'");
+        }
+        return new DatabaseServer(jdbcUrl, null, null, null, null);
+    }
+
+    public static DatabaseServer embedded(Path home) {
+        try {
+            Files.createDirectories(home);
+            Path dataDir = home.resolve("pg");
+            FileChannel channel = FileChannel.open(home.resolve("pg.lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("another tally command is using the embedded database in " + home
+                        + "; wait for it, or give each a PostgreSQL server with --db");
+            }
+            stopOrphanedPostmaster(dataDir);
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("fsync", "on")
+                    .start();
+            String url = pg.getJdbcUrl("postgres", "postgres");
+            return new DatabaseServer(url, "postgres", pg, channel, lock);
+        } catch (IOException e) {
+            throw new IllegalStateException("embedded PostgreSQL in " + home + " could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** A postmaster from a killed command still runs on this data directory: stop it before starting ours. */
+    private static void stopOrphanedPostmaster(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(pidFile);
+        if (lines.isEmpty()) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(lines.get(0).strip());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Optional<ProcessHandle> orphan = ProcessHandle.of(pid);
+        if (orphan.isPresent() && orphan.get().isAlive()) {
+            log.warn("Stopping PostgreSQL (pid {}) left running on {} by a command that did not exit cleanly", pid, dataDir);
+            orphan.get().destroy(); // SIGTERM: smart shutdown
+            try {
+                orphan.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                orphan.get().destroyForcibly();
+            }
+        }
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    /** The URL without a password, for messages. */
+    public static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (embedded != null) {
+            embedded.close();
+        }
+        if (lock != null) {
+            lock.release();
+            lockChannel.close();
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package tally.infra;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * Launches a Spring Batch job whose identity is its business date, so that a date runs to
+ * completion at most once. While it runs it holds a PostgreSQL advisory lock named after the job
+ * instance: a second launcher of the same instance fails fast, and an execution left STARTED by a
+ * killed process (nobody holds the lock) is marked failed with {@code JobOperator.recover} and
+ * restarted from its first unfinished step.
+ */
+@Component
+public class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobOperator operator;
+    private final JobRepository repository;
+    private final DataSource dataSource;
+
+    public JobRunner(JobOperator operator, JobRepository repository, DataSource dataSource) {
+        this.operator = operator;
+        this.repository = repository;
+        this.dataSource = dataSource;
+    }
+
+    /** How a launch ended. {@code alreadyComplete}: the instance had completed before; nothing ran. */
+    public record Outcome(JobExecution execution, boolean alreadyComplete) {
+    }
+
+    public Outcome run(Job job, JobParameters parameters, String instanceKey) {
+        try (Connection lockConnection = dataSource.getConnection()) {
+            if (!tryLock(lockConnection, instanceKey)) {
+                throw new IllegalStateException(instanceKey + " is already running in another process");
+            }
+            try {
+                recoverAbandoned(job, parameters, instanceKey);
+                JobExecution execution = operator.start(job, parameters);
+                failIfUnsuccessful(execution, instanceKey);
+                return new Outcome(execution, false);
+            } catch (JobInstanceAlreadyCompleteException e) {
+                return new Outcome(repository.getLastJobExecution(job.getName(), parameters), true);
+            } finally {
+                unlock(lockConnection, instanceKey);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error launching " + instanceKey + ": " + e.getMessage(), e);
+        } catch (BadInputException | IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(instanceKey + " could not be launched: " + e.getMessage(), e);
+        }
+    }
+
+    private void recoverAbandoned(Job job, JobParameters parameters, String instanceKey) {
+        JobExecution last = repository.getLastJobExecution(job.getName(), parameters);
+        if (last != null && last.getStatus().isRunning()) {
+            log.warn("{}: execution {} was left {} by a process that stopped; recovering it and restarting",
+                    instanceKey, last.getId(), last.getStatus());
+            operator.recover(last);
+        }
+    }
+
+    private static void failIfUnsuccessful(JobExecution execution, String instanceKey) {
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            return;
+        }
+        for (Throwable failure : execution.getAllFailureExceptions()) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof BadInputException bad) {
+                    throw bad;
+                }
+            }
+        }
+        Throwable first = execution.getAllFailureExceptions().stream().findFirst().orElse(null);
+        throw new IllegalStateException(instanceKey + " ended " + execution.getStatus()
+                + (first == null ? "" : ": " + first.getMessage()) + "; run the same command again to resume it", first);
+    }
+
+    private static boolean tryLock(Connection connection, String key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("select pg_try_advisory_lock(hashtext(?))")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void unlock(Connection connection, String key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
+            ps.setString(1, key);
+            ps.execute();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package tally.nightly;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The nightly job, top-down in flow order. One instance per arrival date (the only identifying
+ * parameter); each step is idempotent, so a failed or killed run is finished by running the same
+ * command again.
+ *
+ * <pre>
+ *  rate-usage      files of date=D -> validate -> stage -> dedup -> rate (caps) -> usage_event + rated.parquet
+ *  post-wallets    per wallet: carried-rounding debits, collected/uncollected, creator earnings -> ledger
+ *  roll-up         daily bot / agent / tool analytics for every (resource, day) touched
+ *  summarize       control totals, run summary, rejects.csv
+ * </pre>
+ */
+@Configuration
+public class NightlyJobConfig {
+
+    public static final String JOB_NAME = "nightly";
+
+    @Bean
+    public Job nightlyJob(JobRepository repository, PlatformTransactionManager transactions, NightlySteps steps) {
+        return new JobBuilder(JOB_NAME, repository)
+                .start(step("rate-usage", repository, transactions, steps::rateUsage))
+                .next(step("post-wallets", repository, transactions, steps::postWallets))
+                .next(step("roll-up", repository, transactions, steps::rollUp))
+                .next(step("summarize", repository, transactions, steps::summarize))
+                .build();
+    }
+
+    private static Step step(String name, JobRepository repository, PlatformTransactionManager transactions,
+                             org.springframework.batch.core.step.tasklet.Tasklet tasklet) {
+        return new StepBuilder(name, repository).tasklet(tasklet, transactions).build();
+    }
+}

@@ -1,0 +1,208 @@
+package tally.nightly;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import tally.cli.Json;
+import tally.ledger.LedgerChecks;
+import tally.money.Money;
+import tally.rules.RatingRules;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The run summary of one nightly run and its control totals (RULES.md), each computed from the
+ * stored data independently of the code that produced it. A control that does not hold fails the
+ * run loudly (exit 1); the summary is stored and written as JSON either way.
+ */
+@Component
+public class NightlySummary {
+
+    /** Reject reasons found while rating (the others are found while reading rows). */
+    public static final String RATING_REASONS_SQL =
+            "('unknown_account', 'unknown_resource', 'resource_account_mismatch', 'unknown_price')";
+
+    private final JdbcTemplate jdbc;
+    private final LedgerChecks checks;
+
+    public NightlySummary(JdbcTemplate jdbc, LedgerChecks checks) {
+        this.jdbc = jdbc;
+        this.checks = checks;
+    }
+
+    public Map<String, Object> write(NightlyParameters p, Path runDir, LocalDateTime startedAt, RatingRules rules) {
+        Date day = Date.valueOf(p.date());
+        long staged = count("select count(*) from staged_event where arrival_date = ?", day);
+        long rejected = count("select count(*) from rejected_event where arrival_date = ?", day);
+        long rowRejects = count("select count(*) from rejected_event where arrival_date = ? and reason not in "
+                + RATING_REASONS_SQL, day);
+        long read = staged + rowRejects;
+        long rated = count("select count(*) from usage_event where arrival_date = ?", day);
+        long firstSightings = count("""
+                select count(distinct s.event_id) from staged_event s where s.arrival_date = ?
+                and not exists (select 1 from usage_event u where u.event_id = s.event_id and u.arrival_date <> s.arrival_date)""", day);
+        long duplicates = staged - firstSightings;
+        long capped = count("select count(*) from usage_event where arrival_date = ? and capped", day);
+
+        Map<String, Object> reasons = new LinkedHashMap<>();
+        jdbc.query("select reason, count(*) from rejected_event where arrival_date = ? group by 1 order by 1",
+                rs -> {
+                    reasons.put(rs.getString(1), rs.getLong(2));
+                }, day);
+
+        Map<String, Object> money = new LinkedHashMap<>();
+        long costUcents = count("select coalesce(sum(cost_ucents), 0) from usage_event where arrival_date = ?", day);
+        long[] debits = new long[3];
+        jdbc.query("""
+                select coalesce(sum(charge_cents), 0), coalesce(sum(collected_cents), 0), coalesce(sum(uncollected_cents), 0)
+                from ledger_txn where run_id = ? and type = 'debit'""", rs -> {
+            debits[0] = rs.getLong(1);
+            debits[1] = rs.getLong(2);
+            debits[2] = rs.getLong(3);
+        }, p.runId());
+        long earnings = count("select coalesce(sum(amount_cents), 0) from ledger_txn where run_id = ? and type = 'earning'", p.runId());
+        long expectedEarnings = expectedCreatorEarnings(p, rules);
+        money.put("cost_cents", Money.roundToCents(costUcents));
+        money.put("charges_computed_cents", debits[0]);
+        money.put("debits_posted_cents", debits[1]);
+        money.put("uncollected_cents", debits[2]);
+        money.put("creator_earnings_cents", earnings);
+
+        Map<String, Object> controls = new LinkedHashMap<>();
+        controls.put("events_read_equal_rated_duplicates_rejected", read == rated + duplicates + rejected);
+        controls.put("charges_equal_debits_plus_uncollected", debits[0] == debits[1] + debits[2]);
+        controls.put("creator_earnings_equal_fee_complement", earnings == expectedEarnings);
+        controls.put("postings_equal_rounded_exact_charges", carriedRoundingMismatches(p).isEmpty());
+        Map<String, List<String>> violations = checks.violations();
+        violations.forEach((name, ids) -> controls.put("ledger_" + name, ids.isEmpty()));
+        boolean ok = controls.values().stream().allMatch(Boolean.TRUE::equals);
+
+        long wallMs = startedAt == null ? 0 : Duration.between(startedAt, LocalDateTime.now()).toMillis();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("job", NightlyJobConfig.JOB_NAME);
+        summary.put("date", p.date().toString());
+        summary.put("rules_version", rules.version());
+        Map<String, Object> events = new LinkedHashMap<>();
+        events.put("read", read);
+        events.put("rated", rated);
+        events.put("duplicates", duplicates);
+        events.put("rejected", rejected);
+        events.put("capped", capped);
+        events.put("rejected_by_reason", reasons);
+        summary.put("events", events);
+        summary.put("money", money);
+        summary.put("postings_made", count("select count(*) from ledger_txn where run_id = ?", p.runId()));
+        summary.put("controls", controls);
+        summary.put("controls_ok", ok);
+        Map<String, Object> outputs = new LinkedHashMap<>();
+        outputs.put("rated_events", runDir.resolve("rated-events.parquet").toString());
+        outputs.put("rejects", runDir.resolve("rejects.csv").toString());
+        summary.put("outputs", outputs);
+        summary.put("wall_time_ms", wallMs);
+        summary.put("events_per_second", wallMs == 0 ? null
+                : BigDecimal.valueOf(read * 1000).divide(BigDecimal.valueOf(wallMs), 0, RoundingMode.DOWN).longValue());
+
+        writeRejects(p.date(), runDir.resolve("rejects.csv"));
+        writeFile(runDir.resolve("summary.json"), Json.pretty(summary));
+        if (!ok) {
+            throw new IllegalStateException("control totals of " + p.runId() + " do not hold: " + controls
+                    + " ledger violations " + violations);
+        }
+        jdbc.update("""
+                insert into run_summary (run_id, job, business_date, rules_version, summary, controls_ok)
+                values (?, ?, ?, ?, ?::json, ?)
+                on conflict (run_id) do update set summary = excluded.summary, controls_ok = excluded.controls_ok,
+                    rules_version = excluded.rules_version, written_at = clock_timestamp()""",
+                p.runId(), NightlyJobConfig.JOB_NAME, day, rules.version(), Json.compact(summary), ok);
+        jdbc.update("delete from staged_event where arrival_date = ?", day);
+        return summary;
+    }
+
+    private long count(String sql, Object... args) {
+        Long value = jdbc.queryForObject(sql, Long.class, args);
+        return value == null ? 0 : value;
+    }
+
+    /** Creator earnings recomputed from this run's tool debits: collected less the fee on it. */
+    private long expectedCreatorEarnings(NightlyParameters p, RatingRules rules) {
+        long[] total = new long[1];
+        jdbc.query("""
+                select d.collected_cents, d.effective_date from ledger_txn d join tool t on t.tool_id = d.resource_id
+                where d.run_id = ? and d.type = 'debit'""", rs -> {
+            long collected = rs.getLong(1);
+            LocalDate day = rs.getDate(2).toLocalDate();
+            total[0] += collected - Money.feeCents(collected, rules.feeFractionOn(day));
+        }, p.runId());
+        return total[0];
+    }
+
+    /** (wallet, resource, month) keys this run posted to whose cents differ from their rounded exact charges. */
+    private List<String> carriedRoundingMismatches(NightlyParameters p) {
+        List<String> mismatches = new java.util.ArrayList<>();
+        jdbc.query("""
+                with keys as (
+                    select distinct account_id, resource_id, usage_month from ledger_txn where run_id = ? and type = 'debit'),
+                posted as (
+                    select k.account_id, k.resource_id, k.usage_month, sum(t.charge_cents) as cents
+                    from keys k join ledger_txn t using (account_id, resource_id, usage_month)
+                    where t.type in ('debit', 'refund') and t.run_date <= ? group by 1, 2, 3),
+                exact as (
+                    select k.account_id, k.resource_id, k.usage_month, sum(u.charge_ucents) as ucents
+                    from keys k join usage_event u on u.payer_account_id = k.account_id and u.resource_id = k.resource_id
+                      and date_trunc('month', u.usage_date)::date = k.usage_month
+                    where u.arrival_date <= ? group by 1, 2, 3)
+                select p.account_id, p.resource_id, p.usage_month, p.cents, e.ucents
+                from posted p join exact e using (account_id, resource_id, usage_month)""", rs -> {
+            if (rs.getLong(4) != Money.roundToCents(rs.getLong(5))) {
+                mismatches.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getDate(3));
+            }
+        }, p.runId(), Date.valueOf(p.date()), Date.valueOf(p.date()));
+        return mismatches;
+    }
+
+    private void writeRejects(LocalDate day, Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                 CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder()
+                         .setHeader("arrival_date", "source_file", "source_row", "event_id", "reason", "detail").get())) {
+                jdbc.query("""
+                        select arrival_date, source_file, source_row, event_id, reason, detail from rejected_event
+                        where arrival_date = ? order by source_file, source_row""", rs -> {
+                    try {
+                        csv.printRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, Date.valueOf(day));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("rejects file " + file + " cannot be written", e);
+        }
+    }
+
+    static void writeFile(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package tally.rating;
+
+import tally.money.Money;
+import tally.reference.AgentEndpoint;
+import tally.reference.Bot;
+import tally.reference.ReferenceData;
+import tally.reference.Tool;
+import tally.rules.ModelPrice;
+import tally.rules.RatingRules;
+import tally.usage.UsageEvent;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Rates one event against the rules and reference data (RULES.md, Usage kinds). Pure: bot spend
+ * for caps is passed in, so events must arrive per bot in (occurred_at, event_id) order.
+ */
+public final class Rater {
+
+    public static final String WALLET = "wallet";
+    public static final String BYOK = "byok";
+    public static final String PLAN_QUOTA = "plan_quota";
+
+    private final RatingRules rules;
+    private final ReferenceData reference;
+
+    public Rater(RatingRules rules, ReferenceData reference) {
+        this.rules = rules;
+        this.reference = reference;
+    }
+
+    /**
+     * @param spendOf the spend record of a capped bot (called only for bots with caps)
+     */
+    public RatingOutcome rate(UsageEvent event, Function<Bot, BotSpend> spendOf) {
+        if (!reference.accounts().containsKey(event.accountId())) {
+            return new RatingOutcome.Rejected("unknown_account", "account_id '" + event.accountId() + "' is not in accounts.csv");
+        }
+        return switch (event.kind()) {
+            case BOT_MESSAGE -> rateBotMessage(event, spendOf);
+            case AGENT_RUN -> rateAgentRun(event);
+            case TOOL_CALL -> rateToolCall(event);
+            default -> new RatingOutcome.Rated(event.accountId(), event.billingMode(), 0, 0, false);
+        };
+    }
+
+    private RatingOutcome rateBotMessage(UsageEvent event, Function<Bot, BotSpend> spendOf) {
+        Bot bot = reference.bots().get(event.resourceId());
+        if (bot == null) {
+            return unknownResource(event, "bot");
+        }
+        if (!bot.accountId().equals(event.accountId())) {
+            return mismatch(event, bot.accountId());
+        }
+        Optional<ModelPrice> price = rules.priceAt(event.provider(), event.model(), event.occurredAt());
+        if (price.isEmpty()) {
+            return unknownPrice(event);
+        }
+        long cost = price.get().costUcents(event.tokensInput(), event.tokensOutput());
+        String mode = event.billingMode() != null ? event.billingMode() : bot.billingMode();
+        long due = event.success() && WALLET.equals(mode) ? cost : 0;
+        long charge = due > 0 && bot.hasCaps() ? spendOf.apply(bot).applyCaps(event.conversationId(), event.usageDate(), due) : due;
+        return new RatingOutcome.Rated(bot.accountId(), mode, cost, charge, charge < due);
+    }
+
+    private RatingOutcome rateAgentRun(UsageEvent event) {
+        AgentEndpoint endpoint = reference.endpoints().get(event.resourceId());
+        if (endpoint == null) {
+            return unknownResource(event, "agent endpoint");
+        }
+        if (!endpoint.accountId().equals(event.accountId())) {
+            return mismatch(event, endpoint.accountId());
+        }
+        Optional<ModelPrice> price = rules.priceAt(event.provider(), event.model(), event.occurredAt());
+        if (price.isEmpty()) {
+            return unknownPrice(event);
+        }
+        long cost = price.get().costUcents(event.tokensInput(), event.tokensOutput());
+        long charge = event.success() ? Money.centsToUcents(endpoint.pricePerRunCents()) : 0;
+        return new RatingOutcome.Rated(endpoint.accountId(), event.billingMode(), cost, charge, false);
+    }
+
+    private RatingOutcome rateToolCall(UsageEvent event) {
+        Tool tool = reference.tools().get(event.resourceId());
+        if (tool == null) {
+            return unknownResource(event, "tool");
+        }
+        long price = Money.centsToUcents(tool.priceCents());
+        return new RatingOutcome.Rated(event.accountId(), event.billingMode(), price, event.success() ? price : 0, false);
+    }
+
+    private static RatingOutcome unknownResource(UsageEvent event, String what) {
+        return new RatingOutcome.Rejected("unknown_resource", what + " '" + event.resourceId() + "' is not in the reference data");
+    }
+
+    private static RatingOutcome mismatch(UsageEvent event, String owner) {
+        return new RatingOutcome.Rejected("resource_account_mismatch", "resource '" + event.resourceId()
+                + "' belongs to account '" + owner + "', not '" + event.accountId() + "'");
+    }
+
+    private static RatingOutcome unknownPrice(UsageEvent event) {
+        return new RatingOutcome.Rejected("unknown_price", "no price for " + event.provider() + "/" + event.model()
+                + " at " + event.occurredAt());
+    }
+}

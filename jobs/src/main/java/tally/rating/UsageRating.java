@@ -1,0 +1,152 @@
+package tally.rating;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.stereotype.Component;
+import tally.infra.PgCopy;
+import tally.ledger.PostingIds;
+import tally.reference.Bot;
+import tally.reference.ReferenceData;
+import tally.rules.RatingRules;
+import tally.usage.RejectStore;
+import tally.usage.RowOutcome;
+import tally.usage.UsageEvent;
+import tally.usage.UsageKind;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rates one arrival day's staged events: drops duplicates (by event_id, across files and earlier
+ * days), rejects events that name unknown accounts, resources or prices, and stores the rest with
+ * cost and charge in {@code usage_event} and the run's rated-events Parquet file. Events stream
+ * from PostgreSQL per resource in (occurred_at, event_id) order, so bot caps are applied in that
+ * order and memory holds one bot's cap state at a time. Runs inside the caller's transaction.
+ */
+@Component
+public class UsageRating {
+
+    static final List<String> USAGE_COLUMNS = List.of("event_id", "arrival_date", "source_file", "source_row",
+            "occurred_at", "usage_date", "kind", "account_id", "project_id", "resource_id", "conversation_id",
+            "end_user_id", "platform", "provider", "model", "billing_mode", "tokens_input", "tokens_output",
+            "iterations", "latency_ms", "status", "quantity", "payer_account_id", "cost_ucents", "charge_ucents",
+            "capped", "posting_id", "rules_version");
+
+    private static final int FETCH_SIZE = 10_000;
+
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+
+    public UsageRating(DataSource dataSource, JdbcTemplate jdbc) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+    }
+
+    public record RatingResult(long rated, long duplicates, long rejected, long capped) {
+    }
+
+    public RatingResult rate(LocalDate arrivalDay, RatingRules rules, ReferenceData reference, Path ratedFile) {
+        jdbc.update("delete from usage_event where arrival_date = ?", arrivalDay);
+        jdbc.update("delete from rejected_event where arrival_date = ? and reason in "
+                + tally.nightly.NightlySummary.RATING_REASONS_SQL, arrivalDay);
+        Rater rater = new Rater(rules, reference);
+        Date arrival = Date.valueOf(arrivalDay);
+        long[] counts = new long[4]; // rated, considered, rejected, capped
+        List<RowOutcome.Rejected> rejects = new ArrayList<>();
+        CapState caps = new CapState(jdbc, arrivalDay);
+        try (PgCopy copy = new PgCopy(dataSource, "usage_event", USAGE_COLUMNS);
+             RatedEventFile out = new RatedEventFile(ratedFile)) {
+            JdbcTemplate streaming = new JdbcTemplate(dataSource);
+            streaming.setFetchSize(FETCH_SIZE);
+            streaming.query("""
+                    select s.* from (
+                        select distinct on (event_id) * from staged_event
+                        where arrival_date = ? order by event_id, source_file, source_row) s
+                    where not exists (select 1 from usage_event u where u.event_id = s.event_id)
+                    order by s.resource_id nulls first, s.occurred_at, s.event_id""", (RowCallbackHandler) rs -> {
+                counts[1]++;
+                UsageEvent event = toEvent(rs);
+                RatingOutcome outcome = rater.rate(event, caps::spendOf);
+                if (outcome instanceof RatingOutcome.Rejected r) {
+                    rejects.add(new RowOutcome.Rejected(event.sourceFile(), event.sourceRow(), event.eventId(), r.reason(), r.detail()));
+                    counts[2]++;
+                    if (rejects.size() == 1000) {
+                        RejectStore.insert(jdbc, arrivalDay, rejects);
+                        rejects.clear();
+                    }
+                    return;
+                }
+                RatingOutcome.Rated rated = (RatingOutcome.Rated) outcome;
+                String postingId = rated.chargeUcents() > 0
+                        ? PostingIds.debit(rated.payerAccountId(), event.resourceId(), event.usageDate(), arrivalDay) : null;
+                copy.row(event.eventId(), arrivalDay, event.sourceFile(), event.sourceRow(), event.occurredAt(),
+                        event.usageDate(), event.kind().code(), event.accountId(), event.projectId(),
+                        event.resourceId(), event.conversationId(), event.endUserId(), event.platform(), event.provider(),
+                        event.model(), rated.billingMode(), event.tokensInput(), event.tokensOutput(), event.iterations(),
+                        event.latencyMs(), event.statusCode(), event.quantity(), rated.payerAccountId(), rated.costUcents(),
+                        rated.chargeUcents(), rated.capped(), postingId, rules.version());
+                out.write(event.eventId(), arrivalDay, event.occurredAt(), event.usageDate(), event.kind().code(),
+                        event.accountId(), rated.payerAccountId(), event.resourceId(), rated.billingMode(), event.statusCode(),
+                        event.tokensInput(), event.tokensOutput(), event.quantity(), rated.costUcents(), rated.chargeUcents(),
+                        rated.capped(), postingId, rules.version());
+                counts[0]++;
+                if (rated.capped()) {
+                    counts[3]++;
+                }
+            }, arrival);
+        }
+        RejectStore.insert(jdbc, arrivalDay, rejects);
+        Long staged = jdbc.queryForObject("select count(*) from staged_event where arrival_date = ?", Long.class, arrival);
+        long duplicates = (staged == null ? 0 : staged) - counts[1];
+        return new RatingResult(counts[0], duplicates, counts[2], counts[3]);
+    }
+
+    private static UsageEvent toEvent(ResultSet rs) throws SQLException {
+        return new UsageEvent(rs.getString("source_file"), rs.getLong("source_row"), rs.getString("event_id"),
+                rs.getTimestamp("occurred_at").toInstant(), UsageKind.ofCode(rs.getString("kind")),
+                rs.getString("account_id"), rs.getString("project_id"), rs.getString("resource_id"),
+                rs.getString("conversation_id"), rs.getString("end_user_id"), rs.getString("platform"),
+                rs.getString("provider"), rs.getString("model"), rs.getString("billing_mode"),
+                rs.getLong("tokens_input"), rs.getLong("tokens_output"),
+                (Integer) rs.getObject("iterations"), (Long) rs.getObject("latency_ms"),
+                "success".equals(rs.getString("status")), rs.getLong("quantity"));
+    }
+
+    /**
+     * Cap state of the bot currently streaming: loaded from what earlier arrival days charged it,
+     * then updated event by event. Events arrive grouped by resource, so one bot is held at a time.
+     */
+    static final class CapState {
+        private final JdbcTemplate jdbc;
+        private final LocalDate arrivalDay;
+        private String botId;
+        private BotSpend spend;
+
+        CapState(JdbcTemplate jdbc, LocalDate arrivalDay) {
+            this.jdbc = jdbc;
+            this.arrivalDay = arrivalDay;
+        }
+
+        BotSpend spendOf(Bot bot) {
+            if (!bot.botId().equals(botId)) {
+                botId = bot.botId();
+                spend = new BotSpend(bot);
+                jdbc.query("""
+                        select conversation_id, usage_date, sum(charge_ucents) from usage_event
+                        where resource_id = ? and kind = 'bot_message' and arrival_date < ? and charge_ucents > 0
+                        group by 1, 2""", rs -> {
+                    spend.addHistory(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getLong(3));
+                }, bot.botId(), Date.valueOf(arrivalDay));
+            }
+            return spend;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package tally.rules;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything in {@code rating-rules/} that rating needs, validated, with a content hash as its
+ * version so every rated event and correction names the rules that produced it.
+ */
+public record RatingRules(Map<String, List<ModelPrice>> pricesByModel, List<FeeRate> fees, String version) {
+
+    /** The model name in a price row that stands for every model of its provider (Workers AI). */
+    public static final String ANY_MODEL = "*";
+
+    /** RULES.md: the marketplace fee is 20% unless the rules say otherwise. */
+    public static final BigDecimal DEFAULT_FEE_FRACTION = new BigDecimal("0.20");
+
+    static String key(String provider, String model) {
+        return provider + "/" + model;
+    }
+
+    /** The price of (provider, model) in force at the instant, or empty (the event is rejected: unknown_price). */
+    public Optional<ModelPrice> priceAt(String provider, String model, Instant at) {
+        Optional<ModelPrice> exact = find(pricesByModel.get(key(provider, model)), at);
+        return exact.isPresent() ? exact : find(pricesByModel.get(key(provider, ANY_MODEL)), at);
+    }
+
+    private static Optional<ModelPrice> find(List<ModelPrice> rows, Instant at) {
+        if (rows == null) {
+            return Optional.empty();
+        }
+        return rows.stream().filter(p -> p.coversInstant(at)).findFirst();
+    }
+
+    /** The marketplace fee fraction in force on a usage day (the start of that UTC day). */
+    public BigDecimal feeFractionOn(LocalDate day) {
+        Instant at = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        return fees.stream().filter(f -> f.coversInstant(at)).findFirst()
+                .map(FeeRate::feeFraction)
+                .orElse(DEFAULT_FEE_FRACTION);
+    }
+}

@@ -1,0 +1,94 @@
+package tally.usage;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import tally.infra.PgCopy;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one arrival day's files, validates each row, and stages the valid ones in PostgreSQL
+ * (COPY) so that rating can take them in any order without holding the day in memory. Row rejects
+ * are recorded with their reason. Runs inside the caller's transaction; starts by clearing what an
+ * interrupted earlier attempt may have staged for the same day.
+ */
+@Component
+public class UsageStager {
+
+    static final List<String> STAGED_COLUMNS = List.of("arrival_date", "source_file", "source_row", "event_id",
+            "occurred_at", "kind", "account_id", "project_id", "resource_id", "conversation_id", "end_user_id",
+            "platform", "provider", "model", "billing_mode", "tokens_input", "tokens_output", "iterations",
+            "latency_ms", "status", "quantity");
+
+    /** Rejects are written in batches of this many, so a bad file cannot fill memory. */
+    static final int REJECT_BATCH = 1000;
+
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+
+    public UsageStager(DataSource dataSource, JdbcTemplate jdbc) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+    }
+
+    public record StageResult(long rowsRead, long rowsStaged, long rowsRejected, int files) {
+    }
+
+    public StageResult stage(Path inputDir, LocalDate arrivalDay, Duration allowedLateness) {
+        jdbc.update("delete from staged_event where arrival_date = ?", arrivalDay);
+        jdbc.update("delete from rejected_event where arrival_date = ?", arrivalDay);
+        List<Path> files = UsageFiles.list(inputDir, arrivalDay);
+        RowValidator validator = new RowValidator(arrivalDay, allowedLateness);
+        long read = 0;
+        long staged = 0;
+        long rejected = 0;
+        List<RowOutcome.Rejected> rejects = new ArrayList<>();
+        try (PgCopy copy = new PgCopy(dataSource, "staged_event", STAGED_COLUMNS);
+             ProgressBar progress = new ProgressBarBuilder().setTaskName("read " + arrivalDay).setUnit(" rows", 1)
+                     .setStyle(ProgressBarStyle.ASCII).setInitialMax(-1).continuousUpdate()
+                     .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+            for (Path file : files) {
+                String name = UsageFiles.partition(inputDir, arrivalDay).getFileName() + "/" + file.getFileName();
+                try (UsageFileReader reader = new UsageFileReader(file, name)) {
+                    while (reader.hasNext()) {
+                        RawRow row = reader.next();
+                        read++;
+                        progress.step();
+                        RowOutcome outcome = validator.validate(row);
+                        if (outcome instanceof RowOutcome.Accepted accepted) {
+                            UsageEvent e = accepted.event();
+                            copy.row(arrivalDay, e.sourceFile(), e.sourceRow(), e.eventId(), e.occurredAt(),
+                                    e.kind().code(), e.accountId(), e.projectId(), e.resourceId(), e.conversationId(),
+                                    e.endUserId(), e.platform(), e.provider(), e.model(), e.billingMode(),
+                                    e.tokensInput(), e.tokensOutput(), e.iterations(), e.latencyMs(), e.statusCode(),
+                                    e.quantity());
+                            staged++;
+                        } else {
+                            rejects.add((RowOutcome.Rejected) outcome);
+                            if (rejects.size() == REJECT_BATCH) {
+                                RejectStore.insert(jdbc, arrivalDay, rejects);
+                                rejected += rejects.size();
+                                rejects.clear();
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        RejectStore.insert(jdbc, arrivalDay, rejects);
+        rejected += rejects.size();
+        return new StageResult(read, staged, rejected, files.size());
+    }
+}
