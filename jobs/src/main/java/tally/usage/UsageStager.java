@@ -1,5 +1,6 @@
 package tally.usage;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -41,6 +42,16 @@ public class UsageStager {
         this.jdbc = jdbc;
     }
 
+    /** A progress bar on stderr when a person is watching (a terminal), none in cron logs. */
+    private static ProgressBar progressBar(LocalDate arrivalDay) {
+        if (System.console() == null) {
+            return null;
+        }
+        return new ProgressBarBuilder().setTaskName("read " + arrivalDay).setUnit(" rows", 1)
+                .setStyle(ProgressBarStyle.ASCII).setInitialMax(-1).setUpdateIntervalMillis(500)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    }
+
     public record StageResult(long rowsRead, long rowsStaged, long rowsRejected, int files) {
     }
 
@@ -54,16 +65,16 @@ public class UsageStager {
         long rejected = 0;
         List<RowOutcome.Rejected> rejects = new ArrayList<>();
         try (PgCopy copy = new PgCopy(dataSource, "staged_event", STAGED_COLUMNS);
-             ProgressBar progress = new ProgressBarBuilder().setTaskName("read " + arrivalDay).setUnit(" rows", 1)
-                     .setStyle(ProgressBarStyle.ASCII).setInitialMax(-1).continuousUpdate()
-                     .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+             ProgressBar progress = progressBar(arrivalDay)) {
             for (Path file : files) {
                 String name = UsageFiles.partition(inputDir, arrivalDay).getFileName() + "/" + file.getFileName();
                 try (UsageFileReader reader = new UsageFileReader(file, name)) {
                     while (reader.hasNext()) {
                         RawRow row = reader.next();
                         read++;
-                        progress.step();
+                        if (progress != null) {
+                            progress.step();
+                        }
                         RowOutcome outcome = validator.validate(row);
                         if (outcome instanceof RowOutcome.Accepted accepted) {
                             UsageEvent e = accepted.event();
