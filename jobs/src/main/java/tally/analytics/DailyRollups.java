@@ -26,12 +26,23 @@ public class DailyRollups {
     public record RollupResult(int botDays, int agentDays, int toolDays) {
     }
 
+    /** Every (resource, day) with events that arrived on the day (a nightly run). */
     public RollupResult recompute(LocalDate arrivalDay) {
-        Date arrival = Date.valueOf(arrivalDay);
-        String touched = "(select distinct resource_id, usage_date from usage_event where arrival_date = ? and kind = ?)";
-        jdbc.update("delete from bot_daily where (bot_id, usage_date) in " + touched, arrival, "bot_message");
-        jdbc.update("delete from agent_daily where (endpoint_id, usage_date) in " + touched, arrival, "agent_run");
-        jdbc.update("delete from tool_daily where (tool_id, usage_date) in " + touched, arrival, "tool_call");
+        return recompute("(select distinct resource_id, usage_date from usage_event where arrival_date = ? and kind = ?)",
+                Date.valueOf(arrivalDay));
+    }
+
+    /** Every (resource, day) with usage in the period (a rerun). */
+    public RollupResult recomputeUsageDays(LocalDate from, LocalDate to) {
+        return recompute("(select distinct resource_id, usage_date from usage_event where usage_date between ? and ? and kind = ?)",
+                Date.valueOf(from), Date.valueOf(to));
+    }
+
+    /** {@code touched} selects (resource_id, usage_date) pairs from its {@code periodArgs} and a kind. */
+    private RollupResult recompute(String touched, Object... periodArgs) {
+        jdbc.update("delete from bot_daily where (bot_id, usage_date) in " + touched, args(periodArgs, "bot_message"));
+        jdbc.update("delete from agent_daily where (endpoint_id, usage_date) in " + touched, args(periodArgs, "agent_run"));
+        jdbc.update("delete from tool_daily where (tool_id, usage_date) in " + touched, args(periodArgs, "tool_call"));
 
         List<Object[]> bots = new ArrayList<>();
         jdbc.query("""
@@ -45,7 +56,7 @@ public class DailyRollups {
             bots.add(new Object[] {rs.getString(1), rs.getDate(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
                     rs.getLong(6), rs.getLong(7), costUcents, Money.roundToCents(costUcents),
                     Money.roundToCents(rs.getLong(9)), rs.getLong(10), rs.getLong(11)});
-        }, arrival, "bot_message");
+        }, args(periodArgs, "bot_message"));
         jdbc.batchUpdate("""
                 insert into bot_daily (bot_id, usage_date, account_id, messages_received, messages_sent, tokens_input,
                     tokens_output, cost_ucents, total_cost_cents, total_charged_cents, unique_users, conversations)
@@ -66,7 +77,7 @@ public class DailyRollups {
                     rs.getLong(6), rs.getLong(7), rs.getLong(8), Money.roundToCents(rs.getLong(9)),
                     Money.roundToCents(rs.getLong(10)), rs.getObject(11), rs.getObject(12), rs.getObject(13),
                     rs.getBigDecimal(14)});
-        }, arrival, "agent_run");
+        }, args(periodArgs, "agent_run"));
         jdbc.batchUpdate("""
                 insert into agent_daily (endpoint_id, usage_date, account_id, runs, successes, failures, tokens_input,
                     tokens_output, cost_cents, charged_cents, latency_ms_p50, latency_ms_p95, latency_ms_max, iterations_mean)
@@ -87,10 +98,16 @@ public class DailyRollups {
             long net = rs.getLong(6);
             tools.add(new Object[] {rs.getString(1), rs.getDate(2), rs.getString(7), rs.getLong(3),
                     Money.roundToCents(rs.getLong(4)), collected - net, net});
-        }, arrival, "tool_call");
+        }, args(periodArgs, "tool_call"));
         jdbc.batchUpdate("""
                 insert into tool_daily (tool_id, usage_date, creator_account_id, calls, gross_cents, fee_cents, creator_net_cents)
                 values (?, ?, ?, ?, ?, ?, ?)""", tools);
         return new RollupResult(bots.size(), agents.size(), tools.size());
+    }
+
+    private static Object[] args(Object[] periodArgs, String kind) {
+        Object[] all = java.util.Arrays.copyOf(periodArgs, periodArgs.length + 1);
+        all[periodArgs.length] = kind;
+        return all;
     }
 }

@@ -2,6 +2,7 @@ package tally.ledger;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import tally.infra.FaultInjection;
 
 import java.sql.Date;
 import java.sql.Types;
@@ -52,6 +53,7 @@ public class LedgerStore {
             legs.add(new Object[] {txn.txnId(), i + 1, leg.ledgerAccount(), leg.amountCents()});
         }
         jdbc.batchUpdate("insert into ledger_entry (txn_id, leg, ledger_account, amount_cents) values (?, ?, ?, ?)", legs);
+        FaultInjection.checkpoint("ledger-write");
         return true;
     }
 

@@ -17,10 +17,15 @@ public record LedgerTxn(String txnId, String accountId, TxnType type, long amoun
     public record Leg(String ledgerAccount, long amountCents) {
     }
 
-    /** For debits: what was due, what the wallet covered, and the rest. */
+    /**
+     * For debits: what was due, what the wallet covered, and the rest. A refund carries the same three
+     * as negatives: the charge taken back, the part refunded to the wallet, the part of the
+     * uncollected amount cancelled.
+     */
     public record DebitAmounts(long chargeCents, long collectedCents, long uncollectedCents) {
         public DebitAmounts {
-            if (collectedCents < 0 || uncollectedCents < 0 || chargeCents != collectedCents + uncollectedCents) {
+            boolean sameSign = (collectedCents >= 0 && uncollectedCents >= 0) || (collectedCents <= 0 && uncollectedCents <= 0);
+            if (!sameSign || chargeCents != collectedCents + uncollectedCents) {
                 throw new IllegalArgumentException("debit amounts do not add up: charge " + chargeCents
                         + " != collected " + collectedCents + " + uncollected " + uncollectedCents);
             }

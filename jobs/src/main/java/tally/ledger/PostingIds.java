@@ -16,8 +16,17 @@ public final class PostingIds {
         return "debit:" + payerAccountId + ":" + resourceId + ":" + usageDate + ":" + arrivalDate;
     }
 
-    /** The creator earning that a tool-call debit pays for. */
-    public static String earningFor(String debitTxnId) {
-        return "earning:" + debitTxnId.substring("debit:".length());
+    /** The creator earning that a tool-call debit (or correction) pays for. */
+    public static String earningFor(String chargeTxnId) {
+        return "earning:" + chargeTxnId.substring(chargeTxnId.indexOf(':') + 1);
+    }
+
+    /**
+     * The {@code sequence}-th correction (1, 2, ...) of the group that the run of {@code runDate}
+     * posted for (wallet, resource, usage day).
+     */
+    public static String correction(String payerAccountId, String resourceId, LocalDate usageDate, LocalDate runDate,
+                                    int sequence) {
+        return "correction:" + payerAccountId + ":" + resourceId + ":" + usageDate + ":" + runDate + ":" + sequence;
     }
 }

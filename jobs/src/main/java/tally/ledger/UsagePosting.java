@@ -66,12 +66,9 @@ public class UsagePosting {
             String resourceId = rs.getString(1);
             UsageKind kind = UsageKind.ofCode(rs.getString(2));
             LocalDate usageDate = rs.getDate(3).toLocalDate();
-            Tool tool = kind == UsageKind.TOOL_CALL ? reference.tools().get(resourceId) : null;
-            groups.add(new UsageDebits.Group(resourceId, kind, usageDate, rs.getLong(4),
-                    resourceName(reference, kind, resourceId), tool == null ? null : tool.creatorAccountId(),
-                    tool == null ? null : rules.feeFractionOn(usageDate)));
+            groups.add(new UsageDebits.Group(usageOf(reference, rules, resourceId, kind, usageDate), rs.getLong(4)));
         }, arrival, payer);
-        LocalDate firstMonth = groups.stream().map(g -> g.usageDate().withDayOfMonth(1)).min(LocalDate::compareTo).orElseThrow();
+        LocalDate firstMonth = groups.stream().map(g -> g.usage().usageDate().withDayOfMonth(1)).min(LocalDate::compareTo).orElseThrow();
 
         Map<UsageDebits.CarryKey, long[]> before = new HashMap<>();
         jdbc.query("""
@@ -106,6 +103,14 @@ public class UsagePosting {
 
     private static UsageDebits.CarryKey key(String resourceId, Date month) {
         return new UsageDebits.CarryKey(resourceId, YearMonth.from(month.toLocalDate()));
+    }
+
+    /** The usage of one resource on one day, with the names and fee its postings need. */
+    public static UsageDebits.Usage usageOf(ReferenceData reference, RatingRules rules, String resourceId, UsageKind kind,
+                                            LocalDate usageDate) {
+        Tool tool = kind == UsageKind.TOOL_CALL ? reference.tools().get(resourceId) : null;
+        return new UsageDebits.Usage(resourceId, kind, usageDate, resourceName(reference, kind, resourceId),
+                tool == null ? null : tool.creatorAccountId(), tool == null ? null : rules.feeFractionOn(usageDate));
     }
 
     private static String resourceName(ReferenceData reference, UsageKind kind, String resourceId) {

@@ -3,11 +3,10 @@ package tally.nightly;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
+import tally.infra.Steps;
 
 /**
  * The nightly job, top-down in flow order. One instance per arrival date (the only identifying
@@ -29,15 +28,10 @@ public class NightlyJobConfig {
     @Bean
     public Job nightlyJob(JobRepository repository, PlatformTransactionManager transactions, NightlySteps steps) {
         return new JobBuilder(JOB_NAME, repository)
-                .start(step("rate-usage", repository, transactions, steps::rateUsage))
-                .next(step("post-wallets", repository, transactions, steps::postWallets))
-                .next(step("roll-up", repository, transactions, steps::rollUp))
-                .next(step("summarize", repository, transactions, steps::summarize))
+                .start(Steps.tasklet("rate-usage", repository, transactions, steps::rateUsage))
+                .next(Steps.tasklet("post-wallets", repository, transactions, steps::postWallets))
+                .next(Steps.tasklet("roll-up", repository, transactions, steps::rollUp))
+                .next(Steps.tasklet("summarize", repository, transactions, steps::summarize))
                 .build();
-    }
-
-    private static Step step(String name, JobRepository repository, PlatformTransactionManager transactions,
-                             org.springframework.batch.core.step.tasklet.Tasklet tasklet) {
-        return new StepBuilder(name, repository).tasklet(tasklet, transactions).build();
     }
 }

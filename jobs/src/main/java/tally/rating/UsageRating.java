@@ -109,7 +109,8 @@ public class UsageRating {
         return new RatingResult(counts[0], duplicates, counts[2], counts[3]);
     }
 
-    private static UsageEvent toEvent(ResultSet rs) throws SQLException {
+    /** The event of a {@code staged_event} or {@code usage_event} row. */
+    public static UsageEvent toEvent(ResultSet rs) throws SQLException {
         return new UsageEvent(rs.getString("source_file"), rs.getLong("source_row"), rs.getString("event_id"),
                 rs.getTimestamp("occurred_at").toInstant(), UsageKind.ofCode(rs.getString("kind")),
                 rs.getString("account_id"), rs.getString("project_id"), rs.getString("resource_id"),

@@ -1,0 +1,36 @@
+package tally.infra;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A crash hook for the crash-safety tests: with {@code -Dtally.fault.halt=POINT:K} the JVM halts
+ * (as a kill -9 would, no shutdown hooks) the K-th time execution reaches {@code POINT}. Off unless
+ * that property is set; production never sets it.
+ *
+ * <p>Points: {@code ledger-write} (a ledger transaction inserted, its database transaction not yet
+ * committed) and {@code step-end} (a step's work committed, Spring Batch not yet told).
+ */
+public final class FaultInjection {
+
+    public static final String PROPERTY = "tally.fault.halt";
+    public static final int HALT_STATUS = 137;
+
+    private static final Map<String, AtomicInteger> COUNTS = new ConcurrentHashMap<>();
+
+    private FaultInjection() {
+    }
+
+    public static void checkpoint(String point) {
+        String spec = System.getProperty(PROPERTY);
+        if (spec == null || !spec.startsWith(point + ":")) {
+            return;
+        }
+        int target = Integer.parseInt(spec.substring(point.length() + 1));
+        if (COUNTS.computeIfAbsent(point, p -> new AtomicInteger()).incrementAndGet() == target) {
+            System.err.println("tally: fault injection: halting at " + spec);
+            Runtime.getRuntime().halt(HALT_STATUS);
+        }
+    }
+}

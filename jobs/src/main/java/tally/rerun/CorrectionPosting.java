@@ -1,0 +1,115 @@
+package tally.rerun;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import tally.ledger.LedgerAccounts;
+import tally.ledger.LedgerStore;
+import tally.ledger.LedgerTxn;
+import tally.ledger.PostingIds;
+import tally.ledger.UsageDebits;
+import tally.ledger.UsagePosting;
+import tally.reference.ReferenceData;
+import tally.rules.RatingRules;
+import tally.usage.UsageKind;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Posts a rerun's differences: for every (wallet, resource, month) with usage in the period, the
+ * corrections that bring the ledger back to the carried-rounding result of the (re-rated) exact
+ * charges. Recomputed from the data each time, so a second rerun, or a restart after a crash,
+ * finds nothing left to post.
+ */
+@Component
+public class CorrectionPosting {
+
+    private final JdbcTemplate jdbc;
+    private final LedgerStore ledger;
+
+    public CorrectionPosting(JdbcTemplate jdbc, LedgerStore ledger) {
+        this.jdbc = jdbc;
+        this.ledger = ledger;
+    }
+
+    /** The wallets with usage in the period, in account order. */
+    public List<String> wallets(LocalDate from, LocalDate to) {
+        return jdbc.queryForList("""
+                select distinct payer_account_id from usage_event
+                where usage_date between ? and ? and kind in ('bot_message', 'agent_run', 'tool_call') order by 1""",
+                String.class, Date.valueOf(from), Date.valueOf(to));
+    }
+
+    /** Plans and writes one wallet's corrections inside the caller's transaction; returns the ids written. */
+    public List<String> postWallet(String payer, LocalDate from, LocalDate to, String runId, RatingRules rules, ReferenceData reference) {
+        jdbc.queryForList("select pg_advisory_xact_lock(hashtext(?))", LedgerAccounts.wallet(payer));
+        Map<String, List<GroupRow>> byKey = new LinkedHashMap<>();
+        jdbc.query("""
+                with keys as (
+                    select distinct resource_id, date_trunc('month', usage_date)::date as month from usage_event
+                    where payer_account_id = ? and usage_date between ? and ?
+                      and kind in ('bot_message', 'agent_run', 'tool_call'))
+                select u.resource_id, u.kind, k.month, u.usage_date, u.arrival_date, sum(u.charge_ucents),
+                       u.usage_date between ? and ?
+                from usage_event u join keys k on k.resource_id = u.resource_id
+                  and date_trunc('month', u.usage_date)::date = k.month
+                where u.payer_account_id = ?
+                group by 1, 2, 3, 4, 5 order by 1, 3, 5, 4""", rs -> {
+            byKey.computeIfAbsent(rs.getString(1) + "/" + rs.getDate(3), k -> new ArrayList<>()).add(new GroupRow(
+                    rs.getString(1), UsageKind.ofCode(rs.getString(2)), rs.getDate(4).toLocalDate(),
+                    rs.getDate(5).toLocalDate(), rs.getLong(6), rs.getBoolean(7)));
+        }, payer, Date.valueOf(from), Date.valueOf(to), Date.valueOf(from), Date.valueOf(to), payer);
+
+        Map<String, long[]> posted = new HashMap<>(); // group -> {charge cents, uncollected cents, corrections so far}
+        jdbc.query("""
+                select resource_id, effective_date, run_date, sum(charge_cents), sum(uncollected_cents),
+                       count(*) filter (where txn_id like 'correction:%')
+                from ledger_txn where account_id = ? and type in ('debit', 'refund') and resource_id is not null
+                group by 1, 2, 3""", rs -> {
+            posted.put(groupKey(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getDate(3).toLocalDate()),
+                    new long[] {rs.getLong(4), rs.getLong(5), rs.getLong(6)});
+        }, payer);
+        Function<GroupRow, long[]> postedOf = g -> posted.getOrDefault(groupKey(g.resourceId, g.usageDate, g.runDate), new long[3]);
+
+        List<UsageDebits.CorrectionGroup> corrections = new ArrayList<>();
+        for (List<GroupRow> key : byKey.values()) {
+            List<Corrections.Group> sequence = key.stream().map(g -> new Corrections.Group(g.usageDate, g.runDate,
+                    g.exactUcents, postedOf.apply(g)[0], g.inPeriod)).toList();
+            GroupRow any = key.get(0);
+            for (Corrections.Correction c : Corrections.forKey(sequence)) {
+                long[] before = postedOf.apply(new GroupRow(any.resourceId, any.kind, c.usageDate(), c.runDate(), 0, true));
+                String debitId = PostingIds.debit(payer, any.resourceId, c.usageDate(), c.runDate());
+                corrections.add(new UsageDebits.CorrectionGroup(
+                        UsagePosting.usageOf(reference, rules, any.resourceId, any.kind, c.usageDate()), c.runDate(),
+                        c.amountCents(), before[1],
+                        PostingIds.correction(payer, any.resourceId, c.usageDate(), c.runDate(), (int) before[2] + 1),
+                        ledger.exists(debitId) ? debitId : null));
+            }
+        }
+        corrections.sort(Comparator.comparing((UsageDebits.CorrectionGroup c) -> c.usage().usageDate())
+                .thenComparing(c -> c.usage().resourceId()).thenComparing(UsageDebits.CorrectionGroup::runDate));
+        long balance = ledger.balanceCents(LedgerAccounts.wallet(payer));
+        List<String> written = new ArrayList<>();
+        for (LedgerTxn txn : UsageDebits.planCorrections(payer, balance, corrections, runId, rules.version()).txns()) {
+            if (ledger.post(txn)) {
+                written.add(txn.txnId());
+            }
+        }
+        return written;
+    }
+
+    private static String groupKey(String resourceId, LocalDate usageDate, LocalDate runDate) {
+        return resourceId + "/" + usageDate + "/" + runDate;
+    }
+
+    private record GroupRow(String resourceId, UsageKind kind, LocalDate usageDate, LocalDate runDate, long exactUcents,
+                            boolean inPeriod) {
+    }
+}
