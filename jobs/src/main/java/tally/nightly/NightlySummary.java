@@ -45,7 +45,14 @@ public class NightlySummary {
         this.checks = checks;
     }
 
-    public Map<String, Object> write(NightlyParameters p, Path runDir, LocalDateTime startedAt, RatingRules rules) {
+    /**
+     * Computes, checks and stores the run summary. A restart after the summary was committed (the
+     * staged rows it counts are gone with it) leaves the stored summary as it is.
+     */
+    public void write(NightlyParameters p, Path runDir, LocalDateTime startedAt, RatingRules rules) {
+        if (count("select count(*) from run_summary where run_id = ?", p.runId()) > 0) {
+            return;
+        }
         Date day = Date.valueOf(p.date());
         long staged = count("select count(*) from staged_event where arrival_date = ?", day);
         long rejected = count("select count(*) from rejected_event where arrival_date = ?", day);
@@ -130,7 +137,6 @@ public class NightlySummary {
                     rules_version = excluded.rules_version, written_at = clock_timestamp()""",
                 p.runId(), NightlyJobConfig.JOB_NAME, day, rules.version(), Json.compact(summary), ok);
         jdbc.update("delete from staged_event where arrival_date = ?", day);
-        return summary;
     }
 
     private long count(String sql, Object... args) {
