@@ -179,6 +179,24 @@ class RulesLoaderTest {
                     + dir.resolve(RulesLoader.MODEL_PRICES) + " line 2");
         }
 
+        /**
+         * Main-code bug (kept failing on purpose): a row with fewer fields than the header makes
+         * CSVRecord.get throw IllegalArgumentException inside the row handler; forEachRow wraps it as
+         * "rules file X cannot be read: Index for header ..." without the line (RULES.md: refused
+         * with the file and line).
+         */
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+                "model-prices.csv   | openai,o1,2025-01-01",
+                "marketplace-fee.csv| 2026-01-01",
+        })
+        void aShortRowIsRefusedNamingItsLine(String file, String shortRow) throws IOException {
+            String extraPriceRow = file.equals(RulesLoader.MODEL_PRICES) ? shortRow + "\n" : "";
+            String extraFeeRow = file.equals(RulesLoader.MARKETPLACE_FEE) ? shortRow + "\n" : "";
+            write(dir, PRICES_HEADER + GPT_4O + extraPriceRow, DEFAULT_FEE + extraFeeRow);
+            assertRefused(file, 3, "");
+        }
+
         @Test
         void lineNumbersCountCommentLines() throws IOException {
             write(dir, "# a comment\n# another\n" + PRICES_HEADER + GPT_4O + "openai,o1,2025-01-01,,15.001,60\n",

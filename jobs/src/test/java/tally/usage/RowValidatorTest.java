@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** Row checks that need no reference data; a reject names its file, row, event id and reason. */
@@ -204,6 +205,26 @@ class RowValidatorTest {
             r.tokensOutput = 0L;
             r.quantity = 0L;
         })).quantity()).isZero();
+    }
+
+    /**
+     * Main-code bug (kept failing on purpose): an int64 iterations value beyond int range (the
+     * schema's column is int, but readers match columns by name and other writers may use int64)
+     * makes RowValidator.validate throw ArithmeticException from Math.toIntExact instead of
+     * rejecting the row, so one bad row fails the whole run rather than going to the rejects file.
+     */
+    @Test
+    void anIterationCountTooLargeForItsColumnIsRejectedNotACrash() {
+        RawRow huge = row(r -> {
+            r.kind = "agent_run";
+            r.resourceId = "agent-1";
+            r.iterations = 3_000_000_000L;
+        }).build();
+        assertThatCode(() -> validator.validate(huge)).as("validate must not throw").doesNotThrowAnyException();
+        assertThat(validator.validate(huge)).isInstanceOfSatisfying(RowOutcome.Rejected.class, r -> {
+            assertThat(r.reason()).isEqualTo("bad_value");
+            assertThat(r.detail()).contains("iterations");
+        });
     }
 
     @Test
