@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 import tally.cli.Json;
 import tally.ledger.LedgerChecks;
 import tally.money.Money;
+import tally.rating.Rater;
 import tally.rules.RatingRules;
 
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The run summary of one nightly run and its control totals (RULES.md), each computed from the
@@ -35,7 +37,7 @@ public class NightlySummary {
 
     /** Reject reasons found while rating (the others are found while reading rows). */
     public static final String RATING_REASONS_SQL =
-            "('unknown_account', 'unknown_resource', 'resource_account_mismatch', 'unknown_price')";
+            Rater.REJECT_REASONS.stream().map(r -> "'" + r + "'").collect(Collectors.joining(", ", "(", ")"));
 
     private final JdbcTemplate jdbc;
     private final LedgerChecks checks;

@@ -9,6 +9,7 @@ import tally.rules.ModelPrice;
 import tally.rules.RatingRules;
 import tally.usage.UsageEvent;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -21,6 +22,10 @@ public final class Rater {
     public static final String WALLET = "wallet";
     public static final String BYOK = "byok";
     public static final String PLAN_QUOTA = "plan_quota";
+
+    /** The reasons rating rejects an event for (rows are rejected earlier for others). */
+    public static final List<String> REJECT_REASONS = List.of("unknown_account", "unknown_resource",
+            "resource_account_mismatch", "unknown_price", "cost_overflow");
 
     private final RatingRules rules;
     private final ReferenceData reference;
@@ -53,15 +58,14 @@ public final class Rater {
         if (!bot.accountId().equals(event.accountId())) {
             return mismatch(event, bot.accountId());
         }
-        Optional<ModelPrice> price = rules.priceAt(event.provider(), event.model(), event.occurredAt());
-        if (price.isEmpty()) {
-            return unknownPrice(event);
+        TokenCost cost = tokenCost(event);
+        if (cost.problem() != null) {
+            return cost.problem();
         }
-        long cost = price.get().costUcents(event.tokensInput(), event.tokensOutput());
         String mode = event.billingMode() != null ? event.billingMode() : bot.billingMode();
-        long due = event.success() && WALLET.equals(mode) ? cost : 0;
+        long due = event.success() && WALLET.equals(mode) ? cost.ucents() : 0;
         long charge = due > 0 && bot.hasCaps() ? spendOf.apply(bot).applyCaps(event.conversationId(), event.usageDate(), due) : due;
-        return new RatingOutcome.Rated(bot.accountId(), mode, cost, charge, charge < due);
+        return new RatingOutcome.Rated(bot.accountId(), mode, cost.ucents(), charge, charge < due);
     }
 
     private RatingOutcome rateAgentRun(UsageEvent event) {
@@ -72,13 +76,12 @@ public final class Rater {
         if (!endpoint.accountId().equals(event.accountId())) {
             return mismatch(event, endpoint.accountId());
         }
-        Optional<ModelPrice> price = rules.priceAt(event.provider(), event.model(), event.occurredAt());
-        if (price.isEmpty()) {
-            return unknownPrice(event);
+        TokenCost cost = tokenCost(event);
+        if (cost.problem() != null) {
+            return cost.problem();
         }
-        long cost = price.get().costUcents(event.tokensInput(), event.tokensOutput());
         long charge = event.success() ? Money.centsToUcents(endpoint.pricePerRunCents()) : 0;
-        return new RatingOutcome.Rated(endpoint.accountId(), event.billingMode(), cost, charge, false);
+        return new RatingOutcome.Rated(endpoint.accountId(), event.billingMode(), cost.ucents(), charge, false);
     }
 
     private RatingOutcome rateToolCall(UsageEvent event) {
@@ -90,6 +93,24 @@ public final class Rater {
         return new RatingOutcome.Rated(event.accountId(), event.billingMode(), price, event.success() ? price : 0, false);
     }
 
+    /** The token cost of a bot message or agent run, or why it cannot be priced. */
+    private record TokenCost(long ucents, RatingOutcome.Rejected problem) {
+    }
+
+    private TokenCost tokenCost(UsageEvent event) {
+        Optional<ModelPrice> price = rules.priceAt(event.provider(), event.model(), event.occurredAt());
+        if (price.isEmpty()) {
+            return new TokenCost(0, new RatingOutcome.Rejected("unknown_price", "no price for " + event.provider() + "/"
+                    + event.model() + " at " + event.occurredAt()));
+        }
+        try {
+            return new TokenCost(price.get().costUcents(event.tokensInput(), event.tokensOutput()), null);
+        } catch (ArithmeticException e) {
+            return new TokenCost(0, new RatingOutcome.Rejected("cost_overflow", "token counts " + event.tokensInput()
+                    + "/" + event.tokensOutput() + " are too large to price"));
+        }
+    }
+
     private static RatingOutcome unknownResource(UsageEvent event, String what) {
         return new RatingOutcome.Rejected("unknown_resource", what + " '" + event.resourceId() + "' is not in the reference data");
     }
@@ -97,10 +118,5 @@ public final class Rater {
     private static RatingOutcome mismatch(UsageEvent event, String owner) {
         return new RatingOutcome.Rejected("resource_account_mismatch", "resource '" + event.resourceId()
                 + "' belongs to account '" + owner + "', not '" + event.accountId() + "'");
-    }
-
-    private static RatingOutcome unknownPrice(UsageEvent event) {
-        return new RatingOutcome.Rejected("unknown_price", "no price for " + event.provider() + "/" + event.model()
-                + " at " + event.occurredAt());
     }
 }

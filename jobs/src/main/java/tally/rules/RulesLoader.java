@@ -66,7 +66,7 @@ public final class RulesLoader {
             }
             ModelPrice price = new ModelPrice(provider, required(row, "model", where),
                     instant(required(row, "effective_from", where), where),
-                    optionalInstant(row.get("effective_to"), where),
+                    optionalInstant(cell(row, "effective_to"), where),
                     ucentsPerToken(row, "input_usd_per_mtok", where),
                     ucentsPerToken(row, "output_usd_per_mtok", where), where);
             checkRange(price.effectiveFrom(), price.effectiveTo(), where);
@@ -94,7 +94,7 @@ public final class RulesLoader {
                 throw new BadInputException(where + ": fee_pct " + fraction + " must be a fraction from 0 to 1 (0.20 = 20%)");
             }
             FeeRate fee = new FeeRate(instant(required(row, "effective_from", where), where),
-                    optionalInstant(row.get("effective_to"), where), fraction, where);
+                    optionalInstant(cell(row, "effective_to"), where), fraction, where);
             checkRange(fee.effectiveFrom(), fee.effectiveTo(), where);
             for (FeeRate other : fees) {
                 boolean apart = (fee.effectiveTo() != null && !fee.effectiveTo().isAfter(other.effectiveFrom()))
@@ -130,8 +130,13 @@ public final class RulesLoader {
         }
     }
 
+    /** The value of a column, or null when the header lacks it or the row is too short to have it. */
+    private static String cell(CSVRecord row, String column) {
+        return row.isMapped(column) && row.isSet(column) ? row.get(column) : null;
+    }
+
     private static String required(CSVRecord row, String column, String where) {
-        String value = row.isMapped(column) ? row.get(column) : null;
+        String value = cell(row, column);
         if (value == null || value.isBlank()) {
             throw new BadInputException(where + ": column " + column + " is required");
         }

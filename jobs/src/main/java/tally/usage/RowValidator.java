@@ -82,7 +82,14 @@ public final class RowValidator {
         if (row.quantity() != null && row.quantity() < 0) {
             return new RowOutcome.Rejected(file, line, id, "negative_quantity", "quantity must not be negative");
         }
-        if (row.billingMode() != null && !BILLING_MODES.contains(row.billingMode())) {
+        if (row.iterations() != null && (row.iterations() < 0 || row.iterations() > Integer.MAX_VALUE)) {
+            return new RowOutcome.Rejected(file, line, id, "bad_value", "iterations " + row.iterations() + " is out of range");
+        }
+        if (row.latencyMs() != null && row.latencyMs() < 0) {
+            return new RowOutcome.Rejected(file, line, id, "bad_value", "latency_ms " + row.latencyMs() + " is negative");
+        }
+        String billingMode = emptyToNull(row.billingMode());
+        if (billingMode != null && !BILLING_MODES.contains(billingMode)) {
             return new RowOutcome.Rejected(file, line, id, "bad_billing_mode",
                     "billing_mode '" + row.billingMode() + "' is not wallet, byok or plan_quota");
         }
@@ -99,7 +106,7 @@ public final class RowValidator {
         return new RowOutcome.Accepted(new UsageEvent(file, line, id, occurredAt, kind, row.accountId(),
                 emptyToNull(row.projectId()), emptyToNull(row.resourceId()), emptyToNull(row.conversationId()),
                 emptyToNull(row.endUserId()), emptyToNull(row.platform()), emptyToNull(row.provider()),
-                emptyToNull(row.model()), row.billingMode(),
+                emptyToNull(row.model()), billingMode,
                 row.tokensInput() == null ? 0 : row.tokensInput(), row.tokensOutput() == null ? 0 : row.tokensOutput(),
                 row.iterations() == null ? null : Math.toIntExact(row.iterations()), row.latencyMs(),
                 row.status().equals("success"), row.quantity() == null ? 1 : row.quantity()));

@@ -32,6 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LedgerProperties {
 
+    /** A group as the planner takes it: one resource's usage on one day and its exact charge. */
+    static Group group(String resourceId, UsageKind kind, LocalDate day, long exactUcents, String name, String creator,
+                       java.math.BigDecimal feeFraction) {
+        return new Group(new UsageDebits.Usage(resourceId, kind, day, name, creator, feeFraction), exactUcents);
+    }
+
     record Resource(String id, UsageKind kind, String creator) {
     }
 
@@ -193,13 +199,13 @@ class LedgerProperties {
         for (Usage u : usage.stream().filter(u -> u.run() == run).toList()) {
             Resource r = RESOURCES.get(u.resource());
             LocalDate day = FIRST_DAY.plusDays(u.dayOffset());
-            byKey.merge(day + "|" + r.id(), new Group(r.id(), r.kind(), day, u.exactUcents(), r.id(), r.creator(),
+            byKey.merge(day + "|" + r.id(), group(r.id(), r.kind(), day, u.exactUcents(), r.id(), r.creator(),
                             r.creator() == null ? null : FEES.get(u.fee())),
-                    (a, b) -> new Group(a.resourceId(), a.kind(), a.usageDate(), a.exactUcents() + b.exactUcents(),
-                            a.resourceName(), a.creatorAccountId(), a.feeFraction()));
+                    (a, b) -> group(a.usage().resourceId(), a.usage().kind(), a.usage().usageDate(), a.exactUcents() + b.exactUcents(),
+                            a.usage().resourceName(), a.usage().creatorAccountId(), a.usage().feeFraction()));
         }
         List<Group> groups = new ArrayList<>(byKey.values());
-        groups.sort(Comparator.comparing(Group::usageDate).thenComparing(Group::resourceId));
+        groups.sort(Comparator.comparing((Group x) -> x.usage().usageDate()).thenComparing(x -> x.usage().resourceId()));
         return groups;
     }
 
@@ -210,16 +216,16 @@ class LedgerProperties {
         for (int i = 0; i < groups.size(); i++) {
             Group g = groups.get(i);
             LedgerTxn.DebitAmounts d = debits.get(i).debit();
-            String carry = account + "|" + g.resourceId() + "|" + YearMonth.from(g.usageDate());
+            String carry = account + "|" + g.usage().resourceId() + "|" + YearMonth.from(g.usage().usageDate());
             e.exactUcentsByCarry.merge(carry, g.exactUcents(), Long::sum);
             e.chargedCentsByCarry.merge(carry, d.chargeCents(), Long::sum);
             e.charged += d.chargeCents();
             e.collected += d.collectedCents();
             e.uncollected += d.uncollectedCents();
-            if (g.kind() == UsageKind.TOOL_CALL) {
-                long fee = Money.feeCents(d.collectedCents(), g.feeFraction());
+            if (g.usage().kind() == UsageKind.TOOL_CALL) {
+                long fee = Money.feeCents(d.collectedCents(), g.usage().feeFraction());
                 e.fees += fee;
-                e.creatorNet.merge(g.creatorAccountId(), d.collectedCents() - fee, Long::sum);
+                e.creatorNet.merge(g.usage().creatorAccountId(), d.collectedCents() - fee, Long::sum);
                 e.toolUncollected += d.uncollectedCents();
             } else {
                 e.usageRevenue += d.chargeCents();

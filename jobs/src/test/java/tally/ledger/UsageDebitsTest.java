@@ -26,6 +26,12 @@ import static org.assertj.core.api.Assertions.tuple;
 /** Planning one wallet's usage debits: collected = min(balance, charge), the rest uncollected. */
 class UsageDebitsTest {
 
+    /** A group as the planner takes it: one resource's usage on one day and its exact charge. */
+    static Group group(String resourceId, UsageKind kind, LocalDate day, long exactUcents, String name, String creator,
+                       java.math.BigDecimal feeFraction) {
+        return new Group(new UsageDebits.Usage(resourceId, kind, day, name, creator, feeFraction), exactUcents);
+    }
+
     static final String PAYER = "acct-payer";
     static final String CREATOR = "acct-creator";
     static final LocalDate MAR_1 = LocalDate.of(2026, 3, 1);
@@ -37,11 +43,11 @@ class UsageDebitsTest {
     final Map<String, Long> alreadyPosted = new HashMap<>();
 
     static Group bot(String botId, LocalDate day, long exactUcents) {
-        return new Group(botId, UsageKind.BOT_MESSAGE, day, exactUcents, "Support bot", null, null);
+        return group(botId, UsageKind.BOT_MESSAGE, day, exactUcents, "Support bot", null, null);
     }
 
     static Group tool(LocalDate day, long exactUcents, BigDecimal feeFraction) {
-        return new Group("tool-1", UsageKind.TOOL_CALL, day, exactUcents, "Web search", CREATOR, feeFraction);
+        return group("tool-1", UsageKind.TOOL_CALL, day, exactUcents, "Web search", CREATOR, feeFraction);
     }
 
     static long cents(long cents) {
@@ -207,13 +213,13 @@ class UsageDebitsTest {
 
     @Test
     void agentRunsAreDescribedAsAgentExecutions() {
-        Group run = new Group("agent-1", UsageKind.AGENT_RUN, MAR_1, cents(25), "Research agent", null, null);
+        Group run = group("agent-1", UsageKind.AGENT_RUN, MAR_1, cents(25), "Research agent", null, null);
         assertThat(plan(1000, run).txns().get(0).description()).isEqualTo("Agent executions: Research agent");
     }
 
     @Test
     void counterUsageIsNeverDebited() {
-        Group counter = new Group("proj-1", UsageKind.API_REQUEST, MAR_1, cents(1), "Project", null, null);
+        Group counter = group("proj-1", UsageKind.API_REQUEST, MAR_1, cents(1), "Project", null, null);
         assertThatThrownBy(() -> plan(1000, counter)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("api_request".toUpperCase());
     }
