@@ -5,6 +5,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tally.infra.BadInputException;
+import tally.invoicing.CloseMonthRun;
 import tally.ledger.LedgerChecks;
 import tally.nightly.NightlyParameters;
 import tally.nightly.NightlyRun;
@@ -17,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,7 +28,7 @@ import java.util.stream.Stream;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "The whole pipeline on sample-data/ from an empty database: import reference data, run every sample "
-                + "day nightly, verify the ledger; prints a summary. Embedded mode uses a fresh database under <home>/demo "
+                + "day nightly, close the month, verify the ledger; prints a summary. Embedded mode uses a fresh database under <home>/demo "
                 + "each time; with --db it runs on that database (every step is idempotent).")
 class DemoCommand extends DbCommand {
 
@@ -52,10 +54,18 @@ class DemoCommand extends DbCommand {
         ReferenceImporter.ImportResult imported = context.getBean(ReferenceImporter.class).importDir(sample.resolve("reference"));
         NightlyRun nightly = context.getBean(NightlyRun.class);
         List<Map<String, Object>> runs = new ArrayList<>();
+        boolean controlsOk = true;
         for (LocalDate day : sampleDays(sample.resolve("usage"))) {
             Map<String, Object> summary = nightly.run(new NightlyParameters(day, sample.resolve("usage").toAbsolutePath(),
                     NightlyParameters.DEFAULT_MAX_REJECT_RATE, RowValidator.DEFAULT_LATENESS));
             runs.add(summary);
+            controlsOk &= Boolean.TRUE.equals(summary.get("controls_ok"));
+        }
+        Map<String, Object> invoices = new LinkedHashMap<>();
+        for (YearMonth month : sampleDays(sample.resolve("usage")).stream().map(YearMonth::from).distinct().toList()) {
+            Map<String, Object> closed = context.getBean(CloseMonthRun.class).run(month);
+            invoices.put(month.toString(), closed.get("total_cents"));
+            controlsOk &= Boolean.TRUE.equals(closed.get("controls_ok"));
         }
         JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
         WalletViews views = context.getBean(WalletViews.class);
@@ -75,11 +85,11 @@ class DemoCommand extends DbCommand {
         }
         LedgerChecks checks = context.getBean(LedgerChecks.class);
         boolean ledgerOk = LedgerChecks.allHold(checks.violations());
-        boolean controlsOk = runs.stream().allMatch(r -> Boolean.TRUE.equals(r.get("controls_ok")));
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("imported", imported.rowsByFile());
         out.put("nightly_runs", runs.stream().map(DemoCommand::brief).toList());
+        out.put("invoices_total_cents_by_month", invoices);
         out.put("wallets", wallets);
         out.put("creator_balances_cents", creators);
         out.put("controls_ok", controlsOk);

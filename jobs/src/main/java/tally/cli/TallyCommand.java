@@ -9,8 +9,9 @@ import java.io.PrintWriter;
 /** {@code ./tally}: the command users run. JSON to stdout, logs and progress to stderr. */
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
         description = "Batch rating and invoicing for an AI-agent platform.",
-        subcommands = {DemoCommand.class, ImportCommand.class, NightlyCommand.class, RerunCommand.class, WalletCommand.class,
-                EarningsCommand.class, LedgerCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ImportCommand.class, NightlyCommand.class, RerunCommand.class,
+                CloseMonthCommand.class, WalletCommand.class, EarningsCommand.class, UsageCommand.class,
+                InvoiceCommand.class, LedgerCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public class TallyCommand {
 
     /** Exit codes of CONTRACT.md. */

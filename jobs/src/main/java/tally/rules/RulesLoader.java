@@ -109,11 +109,13 @@ public final class RulesLoader {
         return fees;
     }
 
-    interface RowHandler {
+    /** One data row of a rules CSV and where it is (file and line), for error messages. */
+    public interface RowHandler {
         void accept(CSVRecord row, String where);
     }
 
-    private static void forEachRow(Path file, RowHandler handler) {
+    /** Every data row of a rules CSV (header row, '#' comments); a missing or unreadable file is bad input. */
+    public static void forEachRow(Path file, RowHandler handler) {
         if (!Files.exists(file)) {
             throw new BadInputException("rules file " + file + " is missing");
         }
@@ -131,11 +133,11 @@ public final class RulesLoader {
     }
 
     /** The value of a column, or null when the header lacks it or the row is too short to have it. */
-    private static String cell(CSVRecord row, String column) {
+    public static String cell(CSVRecord row, String column) {
         return row.isMapped(column) && row.isSet(column) ? row.get(column) : null;
     }
 
-    private static String required(CSVRecord row, String column, String where) {
+    public static String required(CSVRecord row, String column, String where) {
         String value = cell(row, column);
         if (value == null || value.isBlank()) {
             throw new BadInputException(where + ": column " + column + " is required");
@@ -155,7 +157,7 @@ public final class RulesLoader {
         return usdPerMtok.movePointRight(2).longValueExact();
     }
 
-    private static BigDecimal decimal(String text, String column, String where) {
+    public static BigDecimal decimal(String text, String column, String where) {
         try {
             return new BigDecimal(text);
         } catch (NumberFormatException e) {
@@ -164,7 +166,7 @@ public final class RulesLoader {
     }
 
     /** A date (start of that UTC day) or an ISO-8601 instant. */
-    static Instant instant(String text, String where) {
+    public static Instant instant(String text, String where) {
         try {
             if (text.length() == 10) {
                 return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -175,11 +177,11 @@ public final class RulesLoader {
         }
     }
 
-    private static Instant optionalInstant(String text, String where) {
+    public static Instant optionalInstant(String text, String where) {
         return text == null || text.isBlank() ? null : instant(text.strip(), where);
     }
 
-    private static void checkRange(Instant from, Instant to, String where) {
+    public static void checkRange(Instant from, Instant to, String where) {
         if (to != null && !to.isAfter(from)) {
             throw new BadInputException(where + ": effective_to must be after effective_from");
         }
