@@ -14,12 +14,12 @@ import java.util.List;
  */
 public final class Event {
 
-    private String eventId;
-    private Instant occurredAt;
+    private final String eventId;
+    private final Instant occurredAt;
     private String kind;
-    private String accountId;
+    private final String accountId;
     private String projectId;
-    private String resourceId;
+    private final String resourceId;
     private String conversationId;
     private String endUserId;
     private String provider;
@@ -85,11 +85,6 @@ public final class Event {
 
     public Event kind(String kind) {
         this.kind = kind;
-        return this;
-    }
-
-    public Event id(String eventId) {
-        this.eventId = eventId;
         return this;
     }
 
