@@ -3,40 +3,23 @@ package tally.sample;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
-import tally.rating.RatedEventFile;
+import tally.infra.AvroParquet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
 /** Writes raw usage events as Parquet with {@code schemas/usage_event.avsc}: sample data, the generator, tests. */
 public final class UsageParquetWriter implements AutoCloseable {
 
-    public static final Schema SCHEMA = RatedEventFile.loadSchema("/schemas/usage_event.avsc");
+    public static final Schema SCHEMA = AvroParquet.schema("usage_event");
 
     private final ParquetWriter<GenericRecord> writer;
 
     public UsageParquetWriter(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-                    .withConf(new PlainParquetConfiguration())
-                    .withSchema(SCHEMA)
-                    .withDataModel(GenericData.get())
-                    .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
-                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        writer = AvroParquet.writer(file, SCHEMA);
     }
 
     /** One raw event; any nullable column may be null. */
