@@ -18,7 +18,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  *  rate-usage      files of date=D -> validate -> stage -> dedup -> rate (caps) -> usage_event + rated.parquet
  *  post-wallets    per wallet: carried-rounding debits, collected/uncollected, creator earnings -> ledger
  *  roll-up         daily bot / agent / tool analytics for every (resource, day) touched
+ *  purge-analytics rollups older than each account's retention (by tier) before the run's date
  *  summarize       control totals, run summary, rejects.csv
+ *  report          report.html: charts and figures of the run
  * </pre>
  */
 @Configuration
@@ -32,7 +34,9 @@ public class NightlyJobConfig {
                 .start(step("rate-usage", repository, transactions, steps::rateUsage))
                 .next(step("post-wallets", repository, transactions, steps::postWallets))
                 .next(step("roll-up", repository, transactions, steps::rollUp))
+                .next(step("purge-analytics", repository, transactions, steps::purgeAnalytics))
                 .next(step("summarize", repository, transactions, steps::summarize))
+                .next(step("report", repository, transactions, steps::report))
                 .build();
     }
 
