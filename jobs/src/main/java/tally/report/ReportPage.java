@@ -188,6 +188,8 @@ public final class ReportPage {
               const data = JSON.parse(document.getElementById('report-data').textContent);
               const usd = c => (c < 0 ? '-$' : '$') + (Math.abs(c) / 100).toFixed(2);
               Chart.defaults.animation = false;
+              Chart.defaults.datasets.bar.maxBarThickness = 36;
+              Chart.defaults.datasets.bar.borderRadius = 4;
               Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
               Chart.defaults.color = '#6b7385';
               const css = name => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -201,17 +203,18 @@ public final class ReportPage {
               const money = { ticks: { callback: v => usd(v) } };
               const moneyTips = { callbacks: { label: c => (c.dataset.label ? c.dataset.label + ': ' : '') + usd(c.raw) } };
               chart('days', 'bar', data.days.labels, [
-                { label: 'Cost', data: data.days.cost, backgroundColor: css('--cost'), borderRadius: 4 },
-                { label: 'Charged', data: data.days.charged, backgroundColor: css('--charged'), borderRadius: 4 }],
-                { scales: { y: money }, plugins: { legend: { position: 'bottom' }, tooltip: moneyTips } });
+                { label: 'Cost', data: data.days.cost, backgroundColor: css('--cost')},
+                { label: 'Charged', data: data.days.charged, backgroundColor: css('--charged')}],
+                { scales: { y: money }, datasets: { bar: { maxBarThickness: 64, categoryPercentage: 0.6 } },
+                  plugins: { legend: { position: 'bottom' }, tooltip: moneyTips } });
               const ranking = (id, color) => chart(id, 'bar', data[id].labels,
-                [{ data: data[id].values, backgroundColor: css(color), borderRadius: 4 }],
+                [{ data: data[id].values, backgroundColor: css(color)}],
                 { indexAxis: 'y', scales: { x: money }, plugins: { legend: { display: false }, tooltip: moneyTips } });
               ranking('bots', '--cost');
               ranking('endpoints', '--cost');
               ranking('uncollected', '--bad');
               chart('rejects', 'bar', data.rejects.labels,
-                [{ data: data.rejects.values, backgroundColor: css('--warn'), borderRadius: 4 }],
+                [{ data: data.rejects.values, backgroundColor: css('--warn')}],
                 { indexAxis: 'y', scales: { x: { ticks: { precision: 0 } } }, plugins: { legend: { display: false } } });
             })();
             </script>
