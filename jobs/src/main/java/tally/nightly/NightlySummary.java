@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 import tally.cli.Json;
 import tally.ledger.LedgerChecks;
 import tally.money.Money;
+import tally.report.RunReport;
 import tally.rules.RatingRules;
 
 import java.io.IOException;
@@ -112,6 +113,7 @@ public class NightlySummary {
         Map<String, Object> outputs = new LinkedHashMap<>();
         outputs.put("rated_events", runDir.resolve("rated-events.parquet").toString());
         outputs.put("rejects", runDir.resolve("rejects.csv").toString());
+        outputs.put("report", runDir.resolve(RunReport.FILE_NAME).toString());
         summary.put("outputs", outputs);
         summary.put("wall_time_ms", wallMs);
         summary.put("events_per_second", wallMs == 0 ? null

@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,7 +135,7 @@ class ExportIT {
     }
 
     static Schema schemaOf(String dataset) {
-        return java.util.stream.Stream.of(ExportKind.values()).flatMap(k -> k.datasets().stream())
+        return Stream.of(ExportKind.values()).flatMap(k -> k.datasets().stream())
                 .filter(d -> d.name().equals(dataset)).findFirst().orElseThrow().schema();
     }
 
