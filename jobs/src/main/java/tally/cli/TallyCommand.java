@@ -11,7 +11,8 @@ import java.io.PrintWriter;
         description = "Batch rating and invoicing for an AI-agent platform.",
         subcommands = {DemoCommand.class, ImportCommand.class, NightlyCommand.class, RerunCommand.class,
                 CloseMonthCommand.class, WalletCommand.class, EarningsCommand.class, UsageCommand.class,
-                InvoiceCommand.class, LedgerCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+                InvoiceCommand.class, AnalyticsCommand.class, ExportCommand.class, ReportCommand.class,
+                LedgerCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public class TallyCommand {
 
     /** Exit codes of CONTRACT.md. */

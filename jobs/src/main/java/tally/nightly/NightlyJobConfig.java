@@ -17,7 +17,9 @@ import tally.infra.Steps;
  *  rate-usage      files of date=D -> validate -> stage -> dedup -> rate (caps) -> usage_event + rated.parquet
  *  post-wallets    per wallet: carried-rounding debits, collected/uncollected, creator earnings -> ledger
  *  roll-up         daily bot / agent / tool analytics for every (resource, day) touched
+ *  purge-analytics rollups older than each account's retention (by tier) before the run's date
  *  summarize       control totals, run summary, rejects.csv
+ *  report          report.html: charts and figures of the run
  * </pre>
  */
 @Configuration
@@ -31,7 +33,9 @@ public class NightlyJobConfig {
                 .start(Steps.tasklet("rate-usage", repository, transactions, steps::rateUsage))
                 .next(Steps.tasklet("post-wallets", repository, transactions, steps::postWallets))
                 .next(Steps.tasklet("roll-up", repository, transactions, steps::rollUp))
+                .next(Steps.tasklet("purge-analytics", repository, transactions, steps::purgeAnalytics))
                 .next(Steps.tasklet("summarize", repository, transactions, steps::summarize))
+                .next(Steps.tasklet("report", repository, transactions, steps::report))
                 .build();
     }
 }

@@ -8,10 +8,12 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tally.analytics.DailyRollups;
+import tally.analytics.RetentionPurge;
 import tally.infra.BadInputException;
 import tally.infra.TallyConfig.TallySettings;
 import tally.ledger.UsagePosting;
 import tally.rating.UsageRating;
+import tally.report.RunReport;
 import tally.reference.ReferenceData;
 import tally.rules.RatingRules;
 import tally.rules.RulesLoader;
@@ -31,17 +33,22 @@ public class NightlySteps {
     private final UsageRating rating;
     private final UsagePosting posting;
     private final DailyRollups rollups;
+    private final RetentionPurge retention;
     private final NightlySummary summary;
+    private final RunReport report;
     private final JdbcTemplate jdbc;
     private final TallySettings settings;
 
     public NightlySteps(UsageStager stager, UsageRating rating, UsagePosting posting, DailyRollups rollups,
-                        NightlySummary summary, JdbcTemplate jdbc, TallySettings settings) {
+                        RetentionPurge retention, NightlySummary summary, RunReport report, JdbcTemplate jdbc,
+                        TallySettings settings) {
         this.stager = stager;
         this.rating = rating;
         this.posting = posting;
         this.rollups = rollups;
+        this.retention = retention;
         this.summary = summary;
+        this.report = report;
         this.jdbc = jdbc;
         this.settings = settings;
     }
@@ -100,10 +107,25 @@ public class NightlySteps {
         return RepeatStatus.FINISHED;
     }
 
+    /** Retention is measured from the run's business date, so a rerun of a date purges the same rows. */
+    public RepeatStatus purgeAnalytics(StepContribution contribution, ChunkContext context) {
+        NightlyParameters p = parameters(context);
+        RetentionPurge.PurgeResult result = retention.purge(p.date());
+        log.info("{}: retention purged {} bot-days, {} agent-days, {} tool-days", p.runId(), result.botDays(),
+                result.agentDays(), result.toolDays());
+        return RepeatStatus.FINISHED;
+    }
+
     public RepeatStatus summarize(StepContribution contribution, ChunkContext context) {
         NightlyParameters p = parameters(context);
         java.time.LocalDateTime started = context.getStepContext().getStepExecution().getJobExecution().getStartTime();
         summary.write(p, runDir(p), started, RulesLoader.load(settings.rulesDir()));
+        return RepeatStatus.FINISHED;
+    }
+
+    public RepeatStatus report(StepContribution contribution, ChunkContext context) {
+        NightlyParameters p = parameters(context);
+        log.info("{}: report {}", p.runId(), report.write(p.date(), runDir(p).resolve(RunReport.FILE_NAME)));
         return RepeatStatus.FINISHED;
     }
 }

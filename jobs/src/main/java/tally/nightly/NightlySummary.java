@@ -8,6 +8,7 @@ import tally.cli.Json;
 import tally.ledger.LedgerChecks;
 import tally.money.Money;
 import tally.rating.Rater;
+import tally.report.RunReport;
 import tally.rules.RatingRules;
 
 import java.io.IOException;
@@ -121,6 +122,7 @@ public class NightlySummary {
         Map<String, Object> outputs = new LinkedHashMap<>();
         outputs.put("rated_events", runDir.resolve("rated-events.parquet").toString());
         outputs.put("rejects", runDir.resolve("rejects.csv").toString());
+        outputs.put("report", runDir.resolve(RunReport.FILE_NAME).toString());
         summary.put("outputs", outputs);
         summary.put("wall_time_ms", wallMs);
         summary.put("events_per_second", wallMs == 0 ? null

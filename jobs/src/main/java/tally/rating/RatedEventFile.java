@@ -4,19 +4,10 @@ import org.apache.avro.Conversions;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
+import tally.infra.AvroParquet;
 import tally.money.Money;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,37 +18,14 @@ import java.time.LocalDate;
  */
 public final class RatedEventFile implements AutoCloseable {
 
-    public static final Schema SCHEMA = loadSchema("/schemas/rated_event.avsc");
+    public static final Schema SCHEMA = AvroParquet.schema("rated_event");
     private static final Conversions.DecimalConversion DECIMAL = new Conversions.DecimalConversion();
     private static final Schema MONEY = SCHEMA.getField("cost_cents").schema();
 
-    private final ParquetWriter<GenericRecord> writer;
+    private final AvroParquet.RecordFile writer;
 
     public RatedEventFile(Path file) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
-            writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-                    .withConf(new PlainParquetConfiguration())
-                    .withSchema(SCHEMA)
-                    .withDataModel(GenericData.get())
-                    .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
-                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("rated events file " + file + " cannot be written", e);
-        }
-    }
-
-    public static Schema loadSchema(String resource) {
-        try (InputStream in = RatedEventFile.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("schema " + resource + " is not on the classpath");
-            }
-            return new Schema.Parser().parse(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        writer = AvroParquet.create(file, SCHEMA);
     }
 
     public static ByteBuffer money(long ucents) {
@@ -71,7 +39,7 @@ public final class RatedEventFile implements AutoCloseable {
         GenericRecord r = new GenericData.Record(SCHEMA);
         r.put("event_id", eventId);
         r.put("arrival_date", (int) arrivalDate.toEpochDay());
-        r.put("occurred_at", Math.addExact(Math.multiplyExact(occurredAt.getEpochSecond(), 1_000_000L), occurredAt.getNano() / 1000L));
+        r.put("occurred_at", AvroParquet.epochMicros(occurredAt));
         r.put("usage_date", (int) usageDate.toEpochDay());
         r.put("kind", kind);
         r.put("account_id", accountId);
@@ -87,19 +55,11 @@ public final class RatedEventFile implements AutoCloseable {
         r.put("capped", capped);
         r.put("posting_id", postingId);
         r.put("rules_version", rulesVersion);
-        try {
-            writer.write(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        writer.write(r);
     }
 
     @Override
     public void close() {
-        try {
-            writer.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        writer.close();
     }
 }

@@ -54,11 +54,15 @@ public final class UsageGenerator {
         this.options = options;
     }
 
-    /** Usage over existing reference CSVs (accounts.csv, bots.csv, agent_endpoints.csv, tools.csv). */
+    /**
+     * Usage over existing reference CSVs (wallets.csv, bots.csv, agent_endpoints.csv, tools.csv): only
+     * accounts with a wallet get random usage, so accounts kept for hand-made usage stay as designed.
+     */
     public static long generate(Path referenceDir, Options options) {
-        World world = new World(column(referenceDir.resolve("accounts.csv"), "account_id"),
-                pairs(referenceDir.resolve("bots.csv"), "bot_id", "account_id"),
-                pairs(referenceDir.resolve("agent_endpoints.csv"), "endpoint_id", "account_id"),
+        List<String> wallets = column(referenceDir.resolve("wallets.csv"), "account_id");
+        World world = new World(wallets,
+                owned(pairs(referenceDir.resolve("bots.csv"), "bot_id", "account_id"), wallets),
+                owned(pairs(referenceDir.resolve("agent_endpoints.csv"), "endpoint_id", "account_id"), wallets),
                 column(referenceDir.resolve("tools.csv"), "tool_id"));
         return new UsageGenerator(world, options).write();
     }
@@ -126,11 +130,11 @@ public final class UsageGenerator {
                     "conv-x", "user-x", "custom", "openai", "gpt-4o", null, -5L, 10L, null, 900L, "success", null));
             written += 2;
             if (dayIndex == options.days() - 1 && options.days() > 1) {
-                // Arrives on the last day, occurred late on the first: the capped bot's first day is full.
+                // Arrives on the last day, occurred late on the first: more than the capped bot's first day has left.
                 String[] capped = world.bots().size() > 1 ? world.bots().get(1) : bot;
                 Instant lateAt = options.firstDay().atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(23 * 3600 + 1800);
                 writer.write(new UsageParquetWriter.Row(prefix + "late", lateAt, "bot_message", capped[1], null, capped[0],
-                        "conv-late", "user-late", "custom", "anthropic", "claude-sonnet-4-6", null, 4000L, 900L, null,
+                        "conv-late", "user-late", "custom", "anthropic", "claude-sonnet-4-6", null, 60_000L, 10_000L, null,
                         2100L, "success", null));
                 written++;
             }
@@ -145,8 +149,7 @@ public final class UsageGenerator {
         int pick = random.nextInt(100);
         if (pick < 35 && !world.bots().isEmpty()) {
             String[] bot = world.bots().get(random.nextInt(world.bots().size()));
-            boolean workers = bot[0].contains("workers") || Math.floorMod(bot[0].hashCode(), 20) == 0;
-            String[] model = workers ? new String[] {"workers-ai", WORKERS_MODEL} : MODELS[random.nextInt(MODELS.length)];
+            String[] model = runsOnWorkersAi(bot[0]) ? new String[] {"workers-ai", WORKERS_MODEL} : MODELS[random.nextInt(MODELS.length)];
             return new UsageParquetWriter.Row(eventId, at, "bot_message", bot[1], null, bot[0],
                     "conv-" + bot[0] + "-" + day.getDayOfMonth() + "-" + random.nextInt(12), "user-" + random.nextInt(40),
                     PLATFORMS[random.nextInt(PLATFORMS.length)], model[0], model[1],
@@ -173,6 +176,15 @@ public final class UsageGenerator {
                 : (long) (1 + random.nextInt(20));
         return new UsageParquetWriter.Row(eventId, at, kind, account, project, null, null, null, null, null, null, null,
                 null, null, null, null, status, quantity);
+    }
+
+    /** Bots named for Workers AI, and every 20th synthesized bot (b0, b20, ...), use its free models. */
+    static boolean runsOnWorkersAi(String botId) {
+        return botId.contains("workers") || (botId.matches("b\\d+") && Long.parseLong(botId.substring(1)) % 20 == 0);
+    }
+
+    private static List<String[]> owned(List<String[]> resources, List<String> accounts) {
+        return resources.stream().filter(r -> accounts.contains(r[1])).toList();
     }
 
     private static List<String> column(Path csv, String name) {

@@ -3,40 +3,20 @@ package tally.sample;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
-import tally.rating.RatedEventFile;
+import tally.infra.AvroParquet;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
 /** Writes raw usage events as Parquet with {@code schemas/usage_event.avsc}: sample data, the generator, tests. */
 public final class UsageParquetWriter implements AutoCloseable {
 
-    public static final Schema SCHEMA = RatedEventFile.loadSchema("/schemas/usage_event.avsc");
+    public static final Schema SCHEMA = AvroParquet.schema("usage_event");
 
-    private final ParquetWriter<GenericRecord> writer;
+    private final AvroParquet.RecordFile writer;
 
     public UsageParquetWriter(Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-                    .withConf(new PlainParquetConfiguration())
-                    .withSchema(SCHEMA)
-                    .withDataModel(GenericData.get())
-                    .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
-                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        writer = AvroParquet.create(file, SCHEMA);
     }
 
     /** One raw event; any nullable column may be null. */
@@ -49,8 +29,7 @@ public final class UsageParquetWriter implements AutoCloseable {
     public void write(Row row) {
         GenericRecord r = new GenericData.Record(SCHEMA);
         r.put("event_id", row.eventId());
-        r.put("occurred_at", Math.addExact(Math.multiplyExact(row.occurredAt().getEpochSecond(), 1_000_000L),
-                row.occurredAt().getNano() / 1000L));
+        r.put("occurred_at", AvroParquet.epochMicros(row.occurredAt()));
         r.put("kind", row.kind());
         r.put("account_id", row.accountId());
         r.put("project_id", row.projectId());
@@ -67,19 +46,11 @@ public final class UsageParquetWriter implements AutoCloseable {
         r.put("latency_ms", row.latencyMs());
         r.put("status", row.status());
         r.put("quantity", row.quantity());
-        try {
-            writer.write(r);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        writer.write(r);
     }
 
     @Override
     public void close() {
-        try {
-            writer.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        writer.close();
     }
 }

@@ -12,7 +12,9 @@ import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.LocalInputFile;
+import tally.infra.AvroParquet;
 import tally.infra.BadInputException;
+import tally.infra.ParquetCodecs;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -50,6 +52,7 @@ public final class UsageFileReader implements Iterator<RawRow>, Closeable {
             if (UsageFiles.isParquet(file)) {
                 this.parquet = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file), new PlainParquetConfiguration())
                         .withDataModel(GenericData.get())
+                        .withCodecFactory(ParquetCodecs.INSTANCE)
                         .build();
                 this.avro = null;
             } else {
@@ -197,11 +200,10 @@ public final class UsageFileReader implements Iterator<RawRow>, Closeable {
                 return null;
             }
             if (value instanceof Instant instant) {
-                return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000L);
+                return AvroParquet.epochMicros(instant);
             }
             if (value instanceof LocalDateTime local) {
-                Instant instant = local.toInstant(ZoneOffset.UTC);
-                return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000L);
+                return AvroParquet.epochMicros(local.toInstant(ZoneOffset.UTC));
             }
             long raw = ((Number) value).longValue();
             return occurredAtMicrosPerUnit > 0 ? Math.multiplyExact(raw, occurredAtMicrosPerUnit)

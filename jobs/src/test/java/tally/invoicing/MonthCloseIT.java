@@ -6,6 +6,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import tally.sample.UsageParquetWriter;
 import tally.testing.Cli;
+import tally.testing.Golden;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Month close over sample-data: every invoice equals its golden file to the cent; closing twice
  * changes nothing; issued invoices refuse edits; a late event lands on the next invoice.
- * Run with {@code -Dtally.regenerate=true} to rewrite the golden files (then review the diff).
+ * Run with {@code -Dgolden.update=true} to rewrite the golden files (then review the diff).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MonthCloseIT {
@@ -51,18 +52,13 @@ class MonthCloseIT {
         assertThat(firstClose.get("controls_ok").asBoolean()).isTrue();
         List<String> accounts = firstClose.get("by_account").valueStream().map(a -> a.get("account_id").asString()).toList();
         assertThat(accounts).hasSize(16);
-        if (Boolean.getBoolean("tally.regenerate")) {
-            Files.createDirectories(GOLDEN);
-            for (String account : accounts) {
-                Files.writeString(GOLDEN.resolve(account + "-2026-03.json"), invoiceText(account, "2026-03"), StandardCharsets.UTF_8);
-            }
-        }
-        try (Stream<Path> files = Files.list(GOLDEN)) {
-            assertThat(files.count()).isEqualTo(accounts.size());
-        }
+        Golden golden = new Golden(GOLDEN);
         for (String account : accounts) {
-            assertThat(invoiceText(account, "2026-03")).as(account)
-                    .isEqualTo(Files.readString(GOLDEN.resolve(account + "-2026-03.json"), StandardCharsets.UTF_8));
+            golden.text(account + "-2026-03.json", invoiceText(account, "2026-03"));
+        }
+        golden.verify();
+        try (Stream<Path> files = Files.list(GOLDEN)) {
+            assertThat(files.count()).as("one golden invoice per account").isEqualTo(accounts.size());
         }
     }
 

@@ -144,14 +144,22 @@ class SampleRunIT {
     }
 
     @Test
-    void aLateEventIsPostedToItsUsageDayByTheRunThatSeesIt() {
-        // evt-20260304-xlate occurred 2026-03-02 23:30 for sales-bot (daily cap 50 cents) and arrived on
-        // 2026-03-04. Its 2.55 cents fit under the cap: the bot's other sample messages run on Workers AI (free).
-        assertThat(runs.get("2026-03-02").at("/events/capped").asLong()).isPositive(); // other bots' caps bind
-        assertThat(Sql.number(cli, "select charge_ucents from usage_event where event_id = 'evt-20260304-xlate'"))
-                .isEqualTo(2_550_000);
-        assertThat(Wallet.debits(cli, "acct_acme")).filteredOn(d -> d.contains("sales-bot"))
-                .containsExactly("2026-03-02 Bot conversations: sales-bot -3");
+    void aLateEventIsChargedOnlyWhatItsDaysCapLeavesByTheRunThatSeesIt() {
+        // evt-20260304-xlate occurred 2026-03-02 23:30 for sales-bot (daily cap 50 cents), costs 33 cents
+        // (60,000 + 10,000 Sonnet tokens) and arrived on 2026-03-04, when that day had less than that left
+        // (in this sample nothing: the day's own messages used the whole cap, so the late event is charged 0).
+        assertThat(Sql.number(cli, "select cost_ucents from usage_event where event_id = 'evt-20260304-xlate'"))
+                .isEqualTo(33_000_000);
+        assertThat(Sql.number(cli, "select count(*) from usage_event where event_id = 'evt-20260304-xlate' and capped"))
+                .isEqualTo(1);
+        assertThat(Sql.number(cli, """
+                select sum(charge_ucents) from usage_event where resource_id = 'bot_sales' and usage_date = '2026-03-02'"""))
+                .as("sales-bot's charges for 2026-03-02 fill its daily cap exactly").isEqualTo(50_000_000);
+        List<String> salesBotDebits = Wallet.debits(cli, "acct_acme").stream()
+                .filter(d -> d.startsWith("2026-03-02 Bot conversations: sales-bot")).toList();
+        assertThat(salesBotDebits).as("the wallet sees the day's debits, late ones included, at the cap").isNotEmpty();
+        assertThat(salesBotDebits.stream().mapToLong(d -> -Long.parseLong(d.substring(d.lastIndexOf(' ') + 1))).sum())
+                .isEqualTo(50);
     }
 
     /** Counted by DuckDB straight from the Parquet files, independently of Tally's reader. */

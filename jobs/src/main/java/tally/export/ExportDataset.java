@@ -1,0 +1,48 @@
+package tally.export;
+
+import org.apache.avro.Schema;
+import tally.infra.AvroParquet;
+
+import java.util.List;
+
+/**
+ * One exported table: its Avro schema (of {@code schemas/}) and the query of its rows for a range
+ * of business days (two parameters, both days included). The query names its columns as the
+ * schema's fields.
+ */
+public record ExportDataset(String name, Schema schema, String sql) {
+
+    static ExportDataset of(String schemaName, String sql) {
+        return new ExportDataset(schemaName, AvroParquet.schema(schemaName), sql);
+    }
+
+    /** The rollups, by usage day; only what retention kept. */
+    public static final List<ExportDataset> ANALYTICS = List.of(
+            of("bot_daily", """
+                    select bot_id, usage_date, account_id, messages_received, messages_sent, tokens_input, tokens_output,
+                           cost_ucents as total_cost_exact_cents, total_cost_cents, total_charged_cents, unique_users, conversations
+                    from bot_daily where usage_date between ? and ? order by usage_date, bot_id"""),
+            of("agent_daily", """
+                    select endpoint_id, usage_date, account_id, runs, successes, failures, tokens_input, tokens_output,
+                           cost_ucents as cost_exact_cents, cost_cents, charged_cents, latency_ms_p50, latency_ms_p95,
+                           latency_ms_max, iterations_mean
+                    from agent_daily where usage_date between ? and ? order by usage_date, endpoint_id"""),
+            of("tool_daily", """
+                    select tool_id, usage_date, creator_account_id, calls, gross_cents, fee_cents, creator_net_cents
+                    from tool_daily where usage_date between ? and ? order by usage_date, tool_id"""));
+
+    /** Every leg of every transaction whose effective date is in the range, so the amounts sum to zero. */
+    public static final ExportDataset LEDGER = of("ledger_entry", """
+            select e.txn_id, e.leg, e.ledger_account, e.amount_cents, e.currency, t.type as txn_type,
+                   t.account_id as owner_account_id, t.description, t.effective_date, t.written_at, t.run_id,
+                   t.resource_id, t.refers_to
+            from ledger_entry e join ledger_txn t on t.txn_id = e.txn_id
+            where t.effective_date between ? and ? order by t.effective_date, e.txn_id, e.leg""");
+
+    /** Every rated event whose usage day is in the range. */
+    public static final ExportDataset RATED = of("rated_event", """
+            select event_id, arrival_date, occurred_at, usage_date, kind, account_id, payer_account_id, resource_id,
+                   billing_mode, status, tokens_input, tokens_output, quantity, cost_ucents as cost_cents,
+                   charge_ucents as charge_cents, capped, posting_id, rules_version
+            from usage_event where usage_date between ? and ? order by usage_date, event_id""");
+}

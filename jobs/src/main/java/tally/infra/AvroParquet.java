@@ -1,0 +1,93 @@
+package tally.infra;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/** Avro schemas of {@code schemas/} (on the classpath) and Parquet files written with them, without Hadoop. */
+public final class AvroParquet {
+
+    private AvroParquet() {
+    }
+
+    /** A schema of {@code schemas/}, e.g. {@code schema("rated_event")}. */
+    public static Schema schema(String name) {
+        String resource = "/schemas/" + name + ".avsc";
+        try (InputStream in = AvroParquet.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("schema " + resource + " is not on the classpath");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A new Parquet file (replacing any file there) of generic records with that schema. */
+    public static ParquetWriter<GenericRecord> writer(Path file, Schema schema) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Files.deleteIfExists(file);
+            return AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
+                    .withConf(new PlainParquetConfiguration())
+                    .withSchema(schema)
+                    .withDataModel(GenericData.get())
+                    .withCodecFactory(ParquetCodecs.INSTANCE)
+                    .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Parquet file " + file + " cannot be written", e);
+        }
+    }
+
+    /** A Parquet file of generic records being written, one record at a time; I/O errors are unchecked. */
+    public static final class RecordFile implements AutoCloseable {
+        private final ParquetWriter<GenericRecord> writer;
+
+        private RecordFile(ParquetWriter<GenericRecord> writer) {
+            this.writer = writer;
+        }
+
+        public void write(GenericRecord record) {
+            try {
+                writer.write(record);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A new {@link RecordFile} (replacing any file there) with that schema. */
+    public static RecordFile create(Path file, Schema schema) {
+        return new RecordFile(writer(file, schema));
+    }
+
+    /** An instant as epoch micro-seconds, the unit of Tally's timestamp columns. */
+    public static long epochMicros(Instant at) {
+        return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1000L);
+    }
+}
