@@ -21,7 +21,7 @@ import java.util.Map;
                 + "or CSV with a header.")
 class ExportCommand extends DbCommand {
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "analytics, ledger or rated (invoices come with month close).")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "analytics, ledger, rated or invoices.")
     ExportKind kind;
 
     @Mixin

@@ -45,4 +45,12 @@ public record ExportDataset(String name, Schema schema, String sql) {
                    billing_mode, status, tokens_input, tokens_output, quantity, cost_ucents as cost_cents,
                    charge_ucents as charge_cents, capped, posting_id, rules_version
             from usage_event where usage_date between ? and ? order by usage_date, event_id""");
+
+    /** Every line of every invoice whose month starts in the range (pass the first of the month to include it). */
+    public static final ExportDataset INVOICES = of("invoice_line", """
+            select i.invoice_id, i.account_id, i.month, i.status, i.currency, i.catalog, i.tier,
+                   i.total_cents as invoice_total_cents, l.line_no, l.line_id, l.type, l.description, l.quantity,
+                   l.amount_cents, l.counter, l.service_month, i.issued_at
+            from invoice i join invoice_line l using (invoice_id)
+            where i.month between ? and ? order by i.month, i.invoice_id, l.line_no""");
 }

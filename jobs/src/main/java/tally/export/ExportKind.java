@@ -2,14 +2,12 @@ package tally.export;
 
 import java.util.List;
 
-/**
- * What {@code tally export} can write. Invoices are not here yet: month close (which creates the
- * invoice table) is built separately; see docs/analytics.md.
- */
+/** What {@code tally export} can write. */
 public enum ExportKind {
     analytics(ExportDataset.ANALYTICS),
     ledger(List.of(ExportDataset.LEDGER)),
-    rated(List.of(ExportDataset.RATED));
+    rated(List.of(ExportDataset.RATED)),
+    invoices(List.of(ExportDataset.INVOICES));
 
     private final List<ExportDataset> datasets;
 

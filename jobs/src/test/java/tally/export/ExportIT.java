@@ -84,6 +84,21 @@ class ExportIT {
 
     @ParameterizedTest
     @EnumSource(ExportFormat.class)
+    void invoiceLinesAddUpToTheirInvoicesTotals(ExportFormat format) throws SQLException {
+        String lines = export("invoices", format).get("invoice_line");
+        assertThat(types(lines)).containsEntry("amount_cents", "DECIMAL(18,0)").containsEntry("month", "DATE")
+                .containsEntry("quantity", "BIGINT").containsEntry("issued_at", "TIMESTAMP WITH TIME ZONE");
+        assertThat(longOf(duck, "select count(*) from " + lines)).isEqualTo(longOf(pg, "select count(*) from invoice_line"))
+                .isPositive();
+        assertThat(longOf(duck, "select count(*) from (select invoice_id from " + lines
+                + " group by invoice_id, invoice_total_cents having sum(amount_cents) <> invoice_total_cents)")).isZero();
+        long acmeTotal = cli.ok("invoice", "--account", "acct_acme", "--month", "2026-03").get("total_cents").asLong();
+        assertThat(decimalOf(duck, "select sum(amount_cents) from " + lines + " where account_id = 'acct_acme'"))
+                .isEqualByComparingTo(BigDecimal.valueOf(acmeTotal));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExportFormat.class)
     void ratedEventsCarryExactDecimalMoney(ExportFormat format) throws SQLException {
         String rated = export("rated", format).get("rated_event");
         assertThat(types(rated)).containsEntry("cost_cents", "DECIMAL(24,6)").containsEntry("charge_cents", "DECIMAL(24,6)")
@@ -130,8 +145,8 @@ class ExportIT {
                 .isEqualTo(longOf(duck, "select count(*) from read_parquet('" + file + "')"));
         assertThat(cli.run("export", "rated", "--from", "2026-03-02", "--to", "2026-03-01", "--format", "csv",
                 "--out", file.toString()).exitCode()).isEqualTo(2);
-        assertThat(cli.run("export", "invoices", "--from", "2026-03-02", "--to", "2026-03-02", "--format", "csv",
-                "--out", file.toString()).exitCode()).isEqualTo(2);
+        assertThat(cli.run("export", "ledger", "--from", "2026-03-02", "--to", "2026-03-02", "--format", "xlsx",
+                "--out", file.toString()).exitCode()).as("an unknown format is bad usage").isEqualTo(2);
     }
 
     static Schema schemaOf(String dataset) {

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The sample pipeline (reference data and the three sample days through nightly) run once per test
- * JVM, for tests that only read its results: analytics goldens, exports, the run report.
+ * The sample pipeline (reference data, the three sample days through nightly, March closed) run once
+ * per test JVM, for tests that only read its results: analytics goldens, exports, the run report.
  */
 public final class SampleRun {
 
@@ -26,6 +26,7 @@ public final class SampleRun {
                 Cli fresh = new Cli(Files.createTempDirectory("tally-sample-run"));
                 fresh.importSample();
                 DAYS.forEach(day -> fresh.nightly(day, Cli.SAMPLE.resolve("usage")));
+                fresh.ok("close-month", "--month", "2026-03");
                 cli = fresh;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
