@@ -42,9 +42,12 @@ public class UsageStager {
         this.jdbc = jdbc;
     }
 
-    /** A progress bar on stderr when a person is watching (a terminal), none in cron logs. */
+    /** Set by {@code ./tally} when stderr is a terminal. */
+    static final String PROGRESS_PROPERTY = "tally.progress";
+
+    /** A progress bar on stderr when a person is watching it, none in cron logs. */
     private static ProgressBar progressBar(LocalDate arrivalDay) {
-        if (System.console() == null) {
+        if (!Boolean.getBoolean(PROGRESS_PROPERTY)) {
             return null;
         }
         return new ProgressBarBuilder().setTaskName("read " + arrivalDay).setUnit(" rows", 1)
