@@ -6,6 +6,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import tally.infra.FaultInjection;
 import tally.infra.PgCopy;
 
 import javax.sql.DataSource;
@@ -75,6 +76,7 @@ public class UsageStager {
                     while (reader.hasNext()) {
                         RawRow row = reader.next();
                         read++;
+                        FaultInjection.checkpoint("read-row");
                         if (progress != null) {
                             progress.step();
                         }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Kills the nightly run of the sample's middle day at many points (a JVM halt, as kill -9: inside a
- * wallet's ledger transaction before it commits, or after a step committed its work but before Spring
+ * Kills the nightly run of the sample's middle day at many points (a JVM halt, as kill -9: mid-read
+ * of an input file, inside a wallet's ledger transaction before it commits, or after a step committed its work but before Spring
  * Batch recorded it), runs the same command again, finishes the sample, and requires the ledger to
  * be exactly that of an uninterrupted run (same {@code ledger verify} hash) every time.
  */
@@ -41,7 +41,7 @@ class CrashSafetyIT {
     }
 
     @ParameterizedTest(name = "halt at {0}")
-    @ValueSource(strings = {"ledger-write:1", "ledger-write:9", "ledger-write:27", "ledger-write:54",
+    @ValueSource(strings = {"read-row:700", "ledger-write:1", "ledger-write:9", "ledger-write:27", "ledger-write:54",
             "step-end:1", "step-end:2", "step-end:3", "step-end:4"})
     void restartAfterAKillEndsInTheUninterruptedState(String haltPoint, @TempDir Path home) throws Exception {
         Cli cli = new Cli(home);
