@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
         description = "Batch rating and invoicing for an AI-agent platform.",
         subcommands = {DemoCommand.class, ImportCommand.class, NightlyCommand.class, RerunCommand.class, WalletCommand.class,
-                EarningsCommand.class, LedgerCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+                EarningsCommand.class, PayoutsCommand.class, LedgerCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public class TallyCommand {
 
     /** Exit codes of CONTRACT.md. */

@@ -16,6 +16,7 @@ import tally.reference.ReferenceData;
 import tally.rules.RatingRules;
 import tally.rules.RulesLoader;
 import tally.usage.UsageStager;
+import tally.wallet.AutoReloads;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -30,16 +31,18 @@ public class NightlySteps {
     private final UsageStager stager;
     private final UsageRating rating;
     private final UsagePosting posting;
+    private final AutoReloads reloads;
     private final DailyRollups rollups;
     private final NightlySummary summary;
     private final JdbcTemplate jdbc;
     private final TallySettings settings;
 
-    public NightlySteps(UsageStager stager, UsageRating rating, UsagePosting posting, DailyRollups rollups,
-                        NightlySummary summary, JdbcTemplate jdbc, TallySettings settings) {
+    public NightlySteps(UsageStager stager, UsageRating rating, UsagePosting posting, AutoReloads reloads,
+                        DailyRollups rollups, NightlySummary summary, JdbcTemplate jdbc, TallySettings settings) {
         this.stager = stager;
         this.rating = rating;
         this.posting = posting;
+        this.reloads = reloads;
         this.rollups = rollups;
         this.summary = summary;
         this.jdbc = jdbc;
@@ -89,6 +92,13 @@ public class NightlySteps {
                 ReferenceData.load(jdbc));
         log.info("{}: {} wallets, {} ledger transactions written", p.runId(), result.wallets(), result.txnsWritten());
         contribution.incrementWriteCount(result.txnsWritten());
+        return RepeatStatus.FINISHED;
+    }
+
+    /** Reloads the wallets this run left below their threshold (after all of a wallet's debits; docs/stripe.md). */
+    public RepeatStatus autoReload(StepContribution contribution, ChunkContext context) {
+        NightlyParameters p = parameters(context);
+        log.info("{}: auto-reloads {}", p.runId(), reloads.run(p.runId(), p.date()));
         return RepeatStatus.FINISHED;
     }
 
