@@ -9,6 +9,8 @@ import tally.invoicing.CloseMonthRun;
 import tally.ledger.LedgerChecks;
 import tally.nightly.NightlyParameters;
 import tally.nightly.NightlyRun;
+import tally.payouts.PayoutSchedule;
+import tally.payouts.Payouts;
 import tally.reference.ReferenceImporter;
 import tally.usage.RowValidator;
 import tally.wallet.WalletViews;
@@ -17,8 +19,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,7 +32,7 @@ import java.util.stream.Stream;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "The whole pipeline on sample-data/ from an empty database: import reference data, run every sample "
-                + "day nightly, close the month, verify the ledger; prints a summary. Embedded mode uses a fresh database under <home>/demo "
+                + "day nightly, close the month, run the next weekly and monthly payouts (skipped without STRIPE_API_KEY), verify the ledger; prints a summary. Embedded mode uses a fresh database under <home>/demo "
                 + "each time; with --db it runs on that database (every step is idempotent).")
 class DemoCommand extends DbCommand {
 
@@ -67,6 +71,12 @@ class DemoCommand extends DbCommand {
             invoices.put(month.toString(), closed.get("total_cents"));
             controlsOk &= Boolean.TRUE.equals(closed.get("controls_ok"));
         }
+        List<LocalDate> days = sampleDays(sample.resolve("usage"));
+        LocalDate last = days.get(days.size() - 1);
+        Payouts payouts = context.getBean(Payouts.class);
+        List<Object> payoutRuns = List.of(
+                payouts.run(PayoutSchedule.WEEKLY, last.with(TemporalAdjusters.next(DayOfWeek.MONDAY)), false),
+                payouts.run(PayoutSchedule.MONTHLY, last.with(TemporalAdjusters.firstDayOfNextMonth()), false));
         JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
         WalletViews views = context.getBean(WalletViews.class);
         Map<String, Object> wallets = new LinkedHashMap<>();
@@ -92,6 +102,7 @@ class DemoCommand extends DbCommand {
         out.put("invoices_total_cents_by_month", invoices);
         out.put("wallets", wallets);
         out.put("creator_balances_cents", creators);
+        out.put("payout_runs", payoutRuns);
         out.put("controls_ok", controlsOk);
         out.put("ledger_ok", ledgerOk);
         out.put("ledger_hash", checks.canonicalHash());

@@ -16,7 +16,9 @@ import java.util.Map;
  * The ledger's invariants (RULES.md), checked in SQL independently of the code that posts:
  * every transaction's legs sum to zero; every wallet's balance (sum of its entries) equals the sum
  * of its wallet transactions as their owner sees them; no wallet is negative; every creator's
- * developer balance equals its earnings less payouts. Plus a canonical content hash.
+ * developer balance equals its earnings less payouts; every payout's ledger money agrees with its
+ * outbox state (pending and paid: all out; failed: all back; never more back than went out). Plus a
+ * canonical content hash.
  */
 @Component
 public class LedgerChecks {
@@ -57,6 +59,21 @@ public class LedgerChecks {
         result.put("debits_add_up", jdbc.queryForList("""
                 select txn_id from ledger_txn where type = 'debit'
                 and (charge_cents <> collected_cents + uncollected_cents or amount_cents <> -collected_cents)
+                order by 1 limit 5""", String.class));
+        result.put("payouts_match_ledger", jdbc.queryForList("""
+                with returned as (
+                    select refers_to as payout_id, sum(amount_cents) as cents from ledger_txn
+                    where type = 'payout' and refers_to is not null group by 1)
+                select p.payout_id from payout p
+                left join ledger_txn t on t.txn_id = p.payout_id
+                left join returned r on r.payout_id = p.payout_id
+                where t.amount_cents is distinct from -p.amount_cents
+                   or coalesce(r.cents, 0) not between 0 and p.amount_cents
+                   or (p.status = 'failed' and coalesce(r.cents, 0) <> p.amount_cents)
+                   or (p.status in ('pending', 'paid') and coalesce(r.cents, 0) <> 0)
+                union all
+                select t.txn_id from ledger_txn t where t.type = 'payout' and t.refers_to is null
+                   and not exists (select 1 from payout p where p.payout_id = t.txn_id)
                 order by 1 limit 5""", String.class));
         return result;
     }

@@ -29,4 +29,26 @@ public final class PostingIds {
                                     int sequence) {
         return "correction:" + payerAccountId + ":" + resourceId + ":" + usageDate + ":" + runDate + ":" + sequence;
     }
+
+    /**
+     * A creator's payout of one schedule run: also the Stripe Transfer's idempotency key. RULES.md:
+     * derived from (creator, schedule, period).
+     */
+    public static String payout(String creatorAccountId, String schedule, LocalDate payoutDate) {
+        return "payout:" + creatorAccountId + ":" + schedule + ":" + payoutDate;
+    }
+
+    /**
+     * Money of a payout coming back to the developer balance, bringing what came back in all to
+     * {@code returnedInAllCents}: a failed transfer, a reversal or a failed bank payout of the same
+     * amount give the same id, so money returns once however often and in whatever order they arrive.
+     */
+    public static String payoutReturn(String payoutId, long returnedInAllCents) {
+        return "payout-return:" + payoutId.substring(payoutId.indexOf(':') + 1) + ":" + returnedInAllCents;
+    }
+
+    /** The {@code sequence}-th auto-reload (1..3) of a wallet in the nightly run of {@code runDate}: its deposit and Stripe key. */
+    public static String reload(String accountId, LocalDate runDate, int sequence) {
+        return "reload:" + accountId + ":" + runDate + ":" + sequence;
+    }
 }

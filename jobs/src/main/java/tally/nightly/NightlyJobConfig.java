@@ -16,6 +16,7 @@ import tally.infra.Steps;
  * <pre>
  *  rate-usage      files of date=D -> validate -> stage -> dedup -> rate (caps) -> usage_event + rated.parquet
  *  post-wallets    per wallet: carried-rounding debits, collected/uncollected, creator earnings -> ledger
+ *  auto-reload     per wallet the run debited, below its threshold: off-session Stripe charge -> deposit (max 3)
  *  roll-up         daily bot / agent / tool analytics for every (resource, day) touched
  *  purge-analytics rollups older than each account's retention (by tier) before the run's date
  *  summarize       control totals, run summary, rejects.csv
@@ -32,6 +33,7 @@ public class NightlyJobConfig {
         return new JobBuilder(JOB_NAME, repository)
                 .start(Steps.tasklet("rate-usage", repository, transactions, steps::rateUsage))
                 .next(Steps.tasklet("post-wallets", repository, transactions, steps::postWallets))
+                .next(Steps.tasklet("auto-reload", repository, transactions, steps::autoReload))
                 .next(Steps.tasklet("roll-up", repository, transactions, steps::rollUp))
                 .next(Steps.tasklet("purge-analytics", repository, transactions, steps::purgeAnalytics))
                 .next(Steps.tasklet("summarize", repository, transactions, steps::summarize))

@@ -18,6 +18,7 @@ import tally.reference.ReferenceData;
 import tally.rules.RatingRules;
 import tally.rules.RulesLoader;
 import tally.usage.UsageStager;
+import tally.wallet.AutoReloads;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -32,6 +33,7 @@ public class NightlySteps {
     private final UsageStager stager;
     private final UsageRating rating;
     private final UsagePosting posting;
+    private final AutoReloads reloads;
     private final DailyRollups rollups;
     private final RetentionPurge retention;
     private final NightlySummary summary;
@@ -39,12 +41,13 @@ public class NightlySteps {
     private final JdbcTemplate jdbc;
     private final TallySettings settings;
 
-    public NightlySteps(UsageStager stager, UsageRating rating, UsagePosting posting, DailyRollups rollups,
-                        RetentionPurge retention, NightlySummary summary, RunReport report, JdbcTemplate jdbc,
-                        TallySettings settings) {
+    public NightlySteps(UsageStager stager, UsageRating rating, UsagePosting posting, AutoReloads reloads,
+                        DailyRollups rollups, RetentionPurge retention, NightlySummary summary, RunReport report,
+                        JdbcTemplate jdbc, TallySettings settings) {
         this.stager = stager;
         this.rating = rating;
         this.posting = posting;
+        this.reloads = reloads;
         this.rollups = rollups;
         this.retention = retention;
         this.summary = summary;
@@ -96,6 +99,13 @@ public class NightlySteps {
                 ReferenceData.load(jdbc));
         log.info("{}: {} wallets, {} ledger transactions written", p.runId(), result.wallets(), result.txnsWritten());
         contribution.incrementWriteCount(result.txnsWritten());
+        return RepeatStatus.FINISHED;
+    }
+
+    /** Reloads the wallets this run left below their threshold (after all of a wallet's debits; docs/stripe.md). */
+    public RepeatStatus autoReload(StepContribution contribution, ChunkContext context) {
+        NightlyParameters p = parameters(context);
+        log.info("{}: auto-reloads {}", p.runId(), reloads.run(p.runId(), p.date()));
         return RepeatStatus.FINISHED;
     }
 

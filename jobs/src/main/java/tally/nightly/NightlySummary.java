@@ -10,6 +10,7 @@ import tally.money.Money;
 import tally.rating.Rater;
 import tally.report.RunReport;
 import tally.rules.RatingRules;
+import tally.wallet.AutoReloads;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,10 +43,12 @@ public class NightlySummary {
 
     private final JdbcTemplate jdbc;
     private final LedgerChecks checks;
+    private final AutoReloads reloads;
 
-    public NightlySummary(JdbcTemplate jdbc, LedgerChecks checks) {
+    public NightlySummary(JdbcTemplate jdbc, LedgerChecks checks, AutoReloads reloads) {
         this.jdbc = jdbc;
         this.checks = checks;
+        this.reloads = reloads;
     }
 
     /**
@@ -116,6 +119,7 @@ public class NightlySummary {
         events.put("rejected_by_reason", reasons);
         summary.put("events", events);
         summary.put("money", money);
+        summary.put("auto_reloads", reloads.totals(p.runId()));
         summary.put("postings_made", count("select count(*) from ledger_txn where run_id = ?", p.runId()));
         summary.put("controls", controls);
         summary.put("controls_ok", ok);

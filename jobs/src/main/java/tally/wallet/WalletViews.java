@@ -54,10 +54,15 @@ public class WalletViews {
         autoReload.put("enabled", false);
         autoReload.put("threshold_cents", null);
         autoReload.put("amount_cents", null);
-        jdbc.query("select auto_reload_enabled, threshold_cents, amount_cents from wallet where account_id = ?", rs -> {
+        boolean[] paused = new boolean[1];
+        jdbc.query("""
+                select auto_reload_enabled, threshold_cents, amount_cents,
+                       exists (select 1 from auto_reload_pause p where p.account_id = w.account_id)
+                from wallet w where account_id = ?""", rs -> {
             autoReload.put("enabled", rs.getBoolean(1));
             autoReload.put("threshold_cents", rs.getObject(2));
             autoReload.put("amount_cents", rs.getObject(3));
+            paused[0] = rs.getBoolean(4);
         }, accountId);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("balance_cents", balance);
@@ -67,6 +72,7 @@ public class WalletViews {
         out.put("lifetime_spent_cents", spent);
         out.put("uncollected_cents", uncollected);
         out.put("level", level(balance));
+        out.put("auto_reload_paused", paused[0]);
         return out;
     }
 
@@ -100,17 +106,25 @@ public class WalletViews {
         return out;
     }
 
+    /**
+     * A creator's developer balance. Payouts sent to Stripe but not yet answered ({@code pending}) are
+     * no longer in the balance and not yet paid out: they count as pending payout, so
+     * earned = balance + paid out + in flight, and pending payout = balance + in flight.
+     */
     public Map<String, Object> earnings(String accountId) {
         requireAccount(accountId);
         long balance = sum("select coalesce(sum(amount_cents), 0) from ledger_entry where ledger_account = ?",
                 LedgerAccounts.creatorPayable(accountId));
         long earned = sum("select coalesce(sum(amount_cents), 0) from ledger_txn where account_id = ? and type = 'earning'", accountId);
-        long paidOut = -sum("select coalesce(sum(amount_cents), 0) from ledger_txn where account_id = ? and type = 'payout'", accountId);
+        long inFlight = sum("select coalesce(sum(amount_cents), 0) from payout where creator_account_id = ? and status = 'pending'",
+                accountId);
+        long paidOut = -sum("select coalesce(sum(amount_cents), 0) from ledger_txn where account_id = ? and type = 'payout'", accountId)
+                - inFlight;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("balance_cents", balance);
         out.put("lifetime_earned_cents", earned);
         out.put("lifetime_paid_out_cents", paidOut);
-        out.put("pending_payout_cents", balance);
+        out.put("pending_payout_cents", balance + inFlight);
         return out;
     }
 

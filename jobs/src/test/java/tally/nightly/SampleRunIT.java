@@ -76,7 +76,7 @@ class SampleRunIT {
         JsonNode balance = cli.ok("wallet", "balance", "--account", "acct_initech");
 
         assertThat(balance.propertyNames()).containsExactly("balance_cents", "currency", "auto_reload",
-                "lifetime_deposited_cents", "lifetime_spent_cents", "uncollected_cents", "level");
+                "lifetime_deposited_cents", "lifetime_spent_cents", "uncollected_cents", "level", "auto_reload_paused");
         assertThat(balance.get("auto_reload").propertyNames()).containsExactly("enabled", "threshold_cents", "amount_cents");
         assertThat(balance.get("balance_cents").isIntegralNumber()).isTrue();
         assertThat(balance.get("currency").asString()).isEqualTo("usd");
