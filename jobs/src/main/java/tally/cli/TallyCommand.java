@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 /** {@code ./tally}: the command users run. JSON to stdout, logs and progress to stderr. */
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
         description = "Batch rating and invoicing for an AI-agent platform.",
-        subcommands = {DemoCommand.class, ImportCommand.class, NightlyCommand.class, RerunCommand.class, WalletCommand.class,
+        subcommands = {DemoCommand.class, ImportCommand.class, NightlyCommand.class, RerunCommand.class, SchedulerCommand.class, RunsCommand.class, WalletCommand.class,
                 EarningsCommand.class, LedgerCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
 public class TallyCommand {
 

@@ -12,6 +12,8 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,6 +25,9 @@ import java.sql.SQLException;
  * instance: a second launcher of the same instance fails fast, and an execution left STARTED by a
  * killed process (nobody holds the lock) is marked failed with {@code JobOperator.recover} and
  * restarted from its first unfinished step.
+ *
+ * <p>{@link #stopRunning()} asks the executions this process is running to stop after their current
+ * step (the scheduler's clean shutdown); such an execution ends STOPPED and restarts like a failed one.
  */
 @Component
 public class JobRunner {
@@ -32,6 +37,10 @@ public class JobRunner {
     private final JobOperator operator;
     private final JobRepository repository;
     private final DataSource dataSource;
+    private final Map<String, Launch> running = new ConcurrentHashMap<>();
+
+    private record Launch(Job job, JobParameters parameters) {
+    }
 
     public JobRunner(JobOperator operator, JobRepository repository, DataSource dataSource) {
         this.operator = operator;
@@ -48,6 +57,7 @@ public class JobRunner {
             if (!tryLock(lockConnection, instanceKey)) {
                 throw new IllegalStateException(instanceKey + " is already running in another process");
             }
+            running.put(instanceKey, new Launch(job, parameters));
             try {
                 recoverAbandoned(job, parameters, instanceKey);
                 JobExecution execution = operator.start(job, parameters);
@@ -56,6 +66,7 @@ public class JobRunner {
             } catch (JobInstanceAlreadyCompleteException e) {
                 return new Outcome(repository.getLastJobExecution(job.getName(), parameters), true);
             } finally {
+                running.remove(instanceKey);
                 unlock(lockConnection, instanceKey);
             }
         } catch (SQLException e) {
@@ -65,6 +76,22 @@ public class JobRunner {
         } catch (Exception e) {
             throw new IllegalStateException(instanceKey + " could not be launched: " + e.getMessage(), e);
         }
+    }
+
+    /** Asks every execution launched by this process and still running to stop once its current step ends. */
+    public void stopRunning() {
+        running.forEach((instanceKey, launch) -> {
+            JobExecution execution = repository.getLastJobExecution(launch.job().getName(), launch.parameters());
+            if (execution == null || !execution.isRunning()) {
+                return;
+            }
+            try {
+                operator.stop(execution);
+                log.info("{}: asked execution {} to stop after its current step", instanceKey, execution.getId());
+            } catch (Exception e) {
+                log.warn("{}: execution {} could not be asked to stop: {}", instanceKey, execution.getId(), e.getMessage());
+            }
+        });
     }
 
     private void recoverAbandoned(Job job, JobParameters parameters, String instanceKey) {

@@ -1,0 +1,112 @@
+package tally.scheduling;
+
+import org.quartz.CronScheduleBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tally.infra.JobRunner;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TimeZone;
+
+/**
+ * One node of the scheduler cluster ({@code ./tally scheduler}). {@link #start} writes the schedules
+ * of the file as cron triggers of the {@link WakeUp} job in the shared JDBC job store (replacing what
+ * an earlier start wrote, dropping schedules no longer in the file), starts Quartz, and adds a one-shot
+ * trigger so the node catches up at once. {@link #stop} lets the running step finish: no new date
+ * starts, the running execution is asked to stop after its step (it is left STOPPED, restartable),
+ * and Quartz shuts down once its job has returned.
+ */
+@Component
+public class SchedulerNode {
+
+    private static final Logger log = LoggerFactory.getLogger(SchedulerNode.class);
+
+    static final JobKey WAKE_UP = JobKey.jobKey("wake-up", "tally");
+    static final String SCHEDULE_GROUP = "schedules";
+    static final String STARTUP_TRIGGER_PREFIX = "start:";
+
+    private final Scheduler quartz;
+    private final CatchUp catchUp;
+    private final JobRunner runner;
+    private volatile ScheduleConfig config;
+
+    public SchedulerNode(Scheduler quartz, CatchUp catchUp, JobRunner runner) {
+        this.quartz = quartz;
+        this.catchUp = catchUp;
+        this.runner = runner;
+    }
+
+    public void start(ScheduleConfig config) {
+        this.config = config;
+        config.schedules().stream().filter(s -> catchUp.job(s.name()).isEmpty())
+                .forEach(s -> log.warn("schedule {}: no job in this build; it is kept but launches nothing", s.name()));
+        try {
+            JobDetail wakeUp = org.quartz.JobBuilder.newJob(WakeUp.class).withIdentity(WAKE_UP).storeDurably()
+                    .requestRecovery().withDescription("runs what is due (config/schedules.yaml)").build();
+            quartz.addJob(wakeUp, true);
+            Set<TriggerKey> current = new HashSet<>();
+            for (Schedule schedule : config.schedules()) {
+                Trigger trigger = TriggerBuilder.newTrigger().withIdentity(schedule.name(), SCHEDULE_GROUP).forJob(WAKE_UP)
+                        .withSchedule(CronScheduleBuilder.cronSchedule(schedule.cron())
+                                .inTimeZone(TimeZone.getTimeZone(schedule.zone()))
+                                .withMisfireHandlingInstructionFireAndProceed())
+                        .build();
+                current.add(trigger.getKey());
+                if (quartz.checkExists(trigger.getKey())) {
+                    quartz.rescheduleJob(trigger.getKey(), trigger);
+                } else {
+                    quartz.scheduleJob(trigger);
+                }
+            }
+            for (TriggerKey key : quartz.getTriggerKeys(GroupMatcher.triggerGroupEquals(SCHEDULE_GROUP))) {
+                if (!current.contains(key)) {
+                    log.info("schedule {} is no longer in the schedule file: removing its trigger", key.getName());
+                    quartz.unscheduleJob(key);
+                }
+            }
+            quartz.start();
+            quartz.scheduleJob(TriggerBuilder.newTrigger()
+                    .withIdentity(STARTUP_TRIGGER_PREFIX + quartz.getSchedulerInstanceId(), "startup").forJob(WAKE_UP)
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                    .startNow().build());
+            log.info("scheduler node {} started: {}", quartz.getSchedulerInstanceId(),
+                    config.schedules().stream().map(s -> s.name() + " '" + s.cron() + "' " + s.zone()).toList());
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("the scheduler could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Called by {@link WakeUp} on whichever node Quartz chose. */
+    List<CatchUp.Outcome> runDue(String triggerName) {
+        log.debug("woken up by {}", triggerName);
+        List<CatchUp.Outcome> outcomes = catchUp.runDue(config);
+        if (!outcomes.isEmpty()) {
+            log.info("wake-up by {} ran {}", triggerName, outcomes);
+        }
+        return outcomes;
+    }
+
+    /** Clean shutdown: the running step finishes, nothing new starts; returns once Quartz has stopped. */
+    public void stop() {
+        log.info("scheduler node stopping: the running step finishes, its execution is left restartable");
+        catchUp.stop();
+        runner.stopRunning();
+        try {
+            quartz.shutdown(true);
+        } catch (SchedulerException e) {
+            log.warn("Quartz did not shut down cleanly: {}", e.getMessage());
+        }
+    }
+}
