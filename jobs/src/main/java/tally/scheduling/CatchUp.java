@@ -58,6 +58,7 @@ public class CatchUp {
                 continue; // waits for a job this build does not have
             }
             List<LocalDate> due = CatchUpPlanner.due(state(schedule, job), after, clock.instant(), config.maxRunsPerJob());
+            int completed = 0;
             for (LocalDate date : due) {
                 if (stopping) {
                     return outcomes;
@@ -65,13 +66,18 @@ public class CatchUp {
                 Outcome outcome = launch(job, date);
                 outcomes.add(outcome);
                 if (!outcome.completed()) {
+                    if (stopping) {
+                        log.info("{} {} was stopped by the shutdown; it resumes on the next start", job.name(), date);
+                        return outcomes;
+                    }
                     log.error("{} {} failed; its later dates wait until it succeeds: {}", job.name(), date, outcome.error());
                     break;
                 }
+                completed++;
             }
-            if (due.size() == config.maxRunsPerJob()) {
+            if (completed == config.maxRunsPerJob()) {
                 log.warn("{}: ran {} dates, the most per wake-up (catch_up.max_runs_per_job); any later due dates run on the next wake-up",
-                        job.name(), due.size());
+                        job.name(), completed);
             }
             states.put(schedule.name(), state(schedule, job));
         }

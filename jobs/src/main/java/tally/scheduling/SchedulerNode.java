@@ -41,6 +41,7 @@ public class SchedulerNode {
     private final CatchUp catchUp;
     private final JobRunner runner;
     private volatile ScheduleConfig config;
+    private volatile String nodeId;
 
     public SchedulerNode(Scheduler quartz, CatchUp catchUp, JobRunner runner) {
         this.quartz = quartz;
@@ -76,12 +77,13 @@ public class SchedulerNode {
                     quartz.unscheduleJob(key);
                 }
             }
+            nodeId = quartz.getSchedulerInstanceId();
             quartz.start();
             quartz.scheduleJob(TriggerBuilder.newTrigger()
-                    .withIdentity(STARTUP_TRIGGER_PREFIX + quartz.getSchedulerInstanceId(), "startup").forJob(WAKE_UP)
+                    .withIdentity(STARTUP_TRIGGER_PREFIX + nodeId, "startup").forJob(WAKE_UP)
                     .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                     .startNow().build());
-            log.info("scheduler node {} started: {}", quartz.getSchedulerInstanceId(),
+            log.info("scheduler node {} started: {}", nodeId,
                     config.schedules().stream().map(s -> s.name() + " '" + s.cron() + "' " + s.zone()).toList());
         } catch (SchedulerException e) {
             throw new IllegalStateException("the scheduler could not start: " + e.getMessage(), e);
@@ -93,7 +95,7 @@ public class SchedulerNode {
         log.debug("woken up by {}", triggerName);
         List<CatchUp.Outcome> outcomes = catchUp.runDue(config);
         if (!outcomes.isEmpty()) {
-            log.info("wake-up by {} ran {}", triggerName, outcomes);
+            log.info("node {}: wake-up by {} ran {}", nodeId, triggerName, outcomes);
         }
         return outcomes;
     }
