@@ -8,6 +8,7 @@ import tally.scheduling.RunHistory;
 import tally.scheduling.RunHistory.Run;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +44,7 @@ class RunsCommand extends DbCommand {
                 count(r, "read"), count(r, "rated"), count(r, "duplicates"), count(r, "rejected"),
                 r.duration().map(RunsCommand::seconds).orElse("-"),
                 r.controlsOk().map(ok -> ok ? "ok" : "FAILED").orElse("-"),
-                r.startedAt() == null ? "-" : r.startedAt().toString())).toList();
+                r.startedAt() == null ? "-" : r.startedAt().truncatedTo(ChronoUnit.SECONDS).toString())).toList();
         spec.commandLine().getOut().print(Table.render(List.of("JOB", "DATE", "STATUS", "READ", "RATED", "DUPLICATES",
                 "REJECTED", "DURATION", "CONTROLS", "STARTED"), rows));
         spec.commandLine().getOut().flush();

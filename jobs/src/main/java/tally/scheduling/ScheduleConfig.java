@@ -34,10 +34,6 @@ public record ScheduleConfig(List<Schedule> schedules, int maxRunsPerJob) {
     private static final Set<String> CATCH_UP_KEYS = Set.of("max_runs_per_job");
     private static final Set<String> SCHEDULE_KEYS = Set.of("cron", "time_zone", "business_date", "after");
 
-    public Optional<Schedule> schedule(String name) {
-        return schedules.stream().filter(s -> s.name().equals(name)).findFirst();
-    }
-
     public static ScheduleConfig load(Path file) {
         Object root;
         try (Reader reader = Files.newBufferedReader(file)) {

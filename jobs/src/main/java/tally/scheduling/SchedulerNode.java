@@ -91,13 +91,12 @@ public class SchedulerNode {
     }
 
     /** Called by {@link WakeUp} on whichever node Quartz chose. */
-    List<CatchUp.Outcome> runDue(String triggerName) {
+    void runDue(String triggerName) {
         log.debug("woken up by {}", triggerName);
         List<CatchUp.Outcome> outcomes = catchUp.runDue(config);
         if (!outcomes.isEmpty()) {
             log.info("node {}: wake-up by {} ran {}", nodeId, triggerName, outcomes);
         }
-        return outcomes;
     }
 
     /** Clean shutdown: the running step finishes, nothing new starts; returns once Quartz has stopped. */

@@ -29,12 +29,12 @@ class ScheduleConfigTest {
         ScheduleConfig config = ScheduleConfig.load(Cli.REPO.resolve("config/schedules.yaml"));
         assertThat(config.schedules()).extracting(Schedule::name)
                 .containsExactly("nightly", "close-month", "payouts-weekly", "payouts-monthly");
-        assertThat(config.schedule("nightly")).get().satisfies(s -> {
+        assertThat(config.schedules().get(0)).satisfies(s -> {
             assertThat(s.cron()).isEqualTo("0 0 2 * * ?");
             assertThat(s.zone()).isEqualTo(ZoneId.of("UTC"));
             assertThat(s.after()).isEmpty();
         });
-        assertThat(config.schedule("payouts-weekly").flatMap(Schedule::after)).isEqualTo(Optional.of("nightly"));
+        assertThat(config.schedules().get(2).after()).isEqualTo(Optional.of("nightly"));
         assertThat(config.maxRunsPerJob()).isEqualTo(7);
     }
 
