@@ -5,6 +5,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** A command that works on the database: opens the Spring application, runs, prints JSON to stdout. */
@@ -18,9 +19,14 @@ abstract class DbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (ConfigurableApplicationContext context = Spring.open(db)) {
+        try (ConfigurableApplicationContext context = Spring.open(db, properties())) {
             return execute(context);
         }
+    }
+
+    /** Spring properties this command adds to the database options. */
+    Map<String, Object> properties() {
+        return Map.of();
     }
 
     abstract int execute(ConfigurableApplicationContext context);

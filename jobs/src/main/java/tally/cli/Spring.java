@@ -13,8 +13,9 @@ final class Spring {
     private Spring() {
     }
 
-    static ConfigurableApplicationContext open(DbOptions db) {
-        Map<String, Object> properties = new HashMap<>();
+    /** {@code extra}: properties of the command itself (e.g. {@code tally.input} for the scheduler). */
+    static ConfigurableApplicationContext open(DbOptions db, Map<String, Object> extra) {
+        Map<String, Object> properties = new HashMap<>(extra);
         properties.put("tally.db.url", db.effectiveDbUrl());
         properties.put("tally.home", db.home);
         properties.put("tally.rules", db.rules);

@@ -10,9 +10,10 @@ import java.io.PrintWriter;
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
         description = "Batch rating and invoicing for an AI-agent platform.",
         subcommands = {DemoCommand.class, ImportCommand.class, NightlyCommand.class, RerunCommand.class,
-                CloseMonthCommand.class, PayoutsCommand.class, WalletCommand.class, EarningsCommand.class,
-                UsageCommand.class, InvoiceCommand.class, AnalyticsCommand.class, ExportCommand.class,
-                ReportCommand.class, LedgerCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+                CloseMonthCommand.class, PayoutsCommand.class, SchedulerCommand.class, RunsCommand.class,
+                WalletCommand.class, EarningsCommand.class, UsageCommand.class, InvoiceCommand.class,
+                AnalyticsCommand.class, ExportCommand.class, ReportCommand.class, LedgerCommand.class,
+                GenerateCommand.class, CommandLine.HelpCommand.class})
 public class TallyCommand {
 
     /** Exit codes of CONTRACT.md. */

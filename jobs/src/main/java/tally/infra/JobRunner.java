@@ -12,10 +12,8 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Launches a Spring Batch job whose identity is its business date, so that a date runs to
@@ -23,6 +21,9 @@ import java.sql.SQLException;
  * instance: a second launcher of the same instance fails fast, and an execution left STARTED by a
  * killed process (nobody holds the lock) is marked failed with {@code JobOperator.recover} and
  * restarted from its first unfinished step.
+ *
+ * <p>{@link #stopRunning()} asks the executions this process is running to stop after their current
+ * step (the scheduler's clean shutdown); such an execution ends STOPPED and restarts like a failed one.
  */
 @Component
 public class JobRunner {
@@ -32,6 +33,10 @@ public class JobRunner {
     private final JobOperator operator;
     private final JobRepository repository;
     private final DataSource dataSource;
+    private final Map<String, Launch> running = new ConcurrentHashMap<>();
+
+    private record Launch(Job job, JobParameters parameters) {
+    }
 
     public JobRunner(JobOperator operator, JobRepository repository, DataSource dataSource) {
         this.operator = operator;
@@ -44,10 +49,9 @@ public class JobRunner {
     }
 
     public Outcome run(Job job, JobParameters parameters, String instanceKey) {
-        try (Connection lockConnection = dataSource.getConnection()) {
-            if (!tryLock(lockConnection, instanceKey)) {
-                throw new IllegalStateException(instanceKey + " is already running in another process");
-            }
+        try (ClusterLock lock = ClusterLock.tryAcquire(dataSource, instanceKey).orElseThrow(
+                () -> new IllegalStateException(instanceKey + " is already running in another process"))) {
+            running.put(instanceKey, new Launch(job, parameters));
             try {
                 recoverAbandoned(job, parameters, instanceKey);
                 JobExecution execution = operator.start(job, parameters);
@@ -56,15 +60,29 @@ public class JobRunner {
             } catch (JobInstanceAlreadyCompleteException e) {
                 return new Outcome(repository.getLastJobExecution(job.getName(), parameters), true);
             } finally {
-                unlock(lockConnection, instanceKey);
+                running.remove(instanceKey);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error launching " + instanceKey + ": " + e.getMessage(), e);
         } catch (BadInputException | IllegalStateException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(instanceKey + " could not be launched: " + e.getMessage(), e);
         }
+    }
+
+    /** Asks every execution launched by this process and still running to stop once its current step ends. */
+    public void stopRunning() {
+        running.forEach((instanceKey, launch) -> {
+            JobExecution execution = repository.getLastJobExecution(launch.job().getName(), launch.parameters());
+            if (execution == null || !execution.isRunning()) {
+                return;
+            }
+            try {
+                operator.stop(execution);
+                log.info("{}: asked execution {} to stop after its current step", instanceKey, execution.getId());
+            } catch (Exception e) {
+                log.warn("{}: execution {} could not be asked to stop: {}", instanceKey, execution.getId(), e.getMessage());
+            }
+        });
     }
 
     private void recoverAbandoned(Job job, JobParameters parameters, String instanceKey) {
@@ -92,20 +110,4 @@ public class JobRunner {
                 + (first == null ? "" : ": " + first.getMessage()) + "; run the same command again to resume it", first);
     }
 
-    private static boolean tryLock(Connection connection, String key) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("select pg_try_advisory_lock(hashtext(?))")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    private static void unlock(Connection connection, String key) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
-            ps.setString(1, key);
-            ps.execute();
-        }
-    }
 }

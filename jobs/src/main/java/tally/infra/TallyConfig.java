@@ -4,9 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * The Spring application behind every command that touches the database: the data source (embedded
@@ -31,6 +33,13 @@ public class TallyConfig {
         config.setMaximumPoolSize(6);
         config.setPoolName("tally");
         return new HikariDataSource(config);
+    }
+
+    /** The wall clock, UTC; only the scheduler reads it. Tests register their own clock before the context starts. */
+    @Bean
+    @ConditionalOnMissingBean
+    public Clock clock() {
+        return Clock.systemUTC();
     }
 
     @Bean

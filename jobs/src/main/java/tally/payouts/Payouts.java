@@ -56,7 +56,12 @@ public class Payouts {
     }
 
     public static String runId(PayoutSchedule schedule, LocalDate payoutDate) {
-        return "payouts:" + schedule.code() + ":" + payoutDate;
+        return runIdPrefix(schedule) + payoutDate;
+    }
+
+    /** What every run id of the schedule starts with. */
+    public static String runIdPrefix(PayoutSchedule schedule) {
+        return "payouts:" + schedule.code() + ":";
     }
 
     /** Runs (or with {@code dryRun} only plans) one payout run; the summary says whether it completed. */
@@ -72,6 +77,8 @@ public class Payouts {
             skipped.put("run_id", runId);
             skipped.put("status", "SKIPPED");
             skipped.put("message", message);
+            skipped.put("controls_ok", true);
+            record(runId, payoutDate, skipped);
             return skipped;
         }
         List<PayoutPlanner.Line> plan = tx.execute(status -> {
@@ -87,12 +94,20 @@ public class Payouts {
             }
         }
         Map<String, Object> summary = summary(runId, schedule, payoutDate, null, plan);
+        record(runId, payoutDate, summary);
+        return summary;
+    }
+
+    /**
+     * The run's summary in the run history. A SKIPPED run (no STRIPE_API_KEY) is recorded too: its
+     * earnings carry to the next run, so a scheduler need not retry it; a later real run replaces it.
+     */
+    private void record(String runId, LocalDate payoutDate, Map<String, Object> summary) {
         jdbc.update("""
                 insert into run_summary (run_id, job, business_date, summary, controls_ok) values (?, 'payouts', ?, ?::json, ?)
                 on conflict (run_id) do update set summary = excluded.summary, controls_ok = excluded.controls_ok,
                     written_at = clock_timestamp()""",
                 runId, Date.valueOf(payoutDate), Json.compact(summary), summary.get("controls_ok"));
-        return summary;
     }
 
     private void send(PayoutStore.Payout payout, String runId) {
