@@ -172,16 +172,18 @@ public class NightlySummary {
                 with keys as (
                     select distinct account_id, resource_id, usage_month from ledger_txn where run_id = ? and type = 'debit'),
                 posted as (
-                    select k.account_id, k.resource_id, k.usage_month, sum(t.charge_cents) as cents
-                    from keys k join ledger_txn t using (account_id, resource_id, usage_month)
+                    select t.account_id, t.resource_id, t.usage_month, sum(t.charge_cents) as cents
+                    from ledger_txn t join keys k using (account_id, resource_id, usage_month)
                     where t.type in ('debit', 'refund') and t.run_date <= ? group by 1, 2, 3),
                 exact as (
-                    select k.account_id, k.resource_id, k.usage_month, sum(u.charge_ucents) as ucents
-                    from keys k join usage_event u on u.payer_account_id = k.account_id and u.resource_id = k.resource_id
-                      and date_trunc('month', u.usage_date)::date = k.usage_month
-                    where u.arrival_date <= ? group by 1, 2, 3)
-                select p.account_id, p.resource_id, p.usage_month, p.cents, e.ucents
-                from posted p join exact e using (account_id, resource_id, usage_month)""", rs -> {
+                    select u.payer_account_id as account_id, u.resource_id,
+                           date_trunc('month', u.usage_date)::date as usage_month, sum(u.charge_ucents) as ucents
+                    from usage_event u
+                    where u.arrival_date <= ? and u.charge_ucents > 0
+                      and u.usage_date >= (select min(usage_month) from keys)
+                    group by 1, 2, 3)
+                select p.account_id, p.resource_id, p.usage_month, p.cents, coalesce(e.ucents, 0)
+                from posted p left join exact e using (account_id, resource_id, usage_month)""", rs -> {
             if (rs.getLong(4) != Money.roundToCents(rs.getLong(5))) {
                 mismatches.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getDate(3));
             }

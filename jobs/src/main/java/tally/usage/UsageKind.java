@@ -1,6 +1,7 @@
 package tally.usage;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -12,8 +13,11 @@ public enum UsageKind {
     private static final Map<String, UsageKind> BY_CODE = Arrays.stream(values())
             .collect(Collectors.toMap(UsageKind::code, Function.identity()));
 
+    private final String code = name().toLowerCase(Locale.ROOT);
+
+    /** The column value, e.g. {@code bot_message} (computed once: rating asks for it per event). */
     public String code() {
-        return name().toLowerCase();
+        return code;
     }
 
     /** The kind for a column value, or null if it is not one. */

@@ -1,0 +1,328 @@
+package tally.bench;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tally.cli.Json;
+import tally.cli.TallyCommand;
+import tally.infra.DatabaseServer;
+import tally.sample.UsageGenerator;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench/run}: the nightly job on one generated day, in this JVM from an empty embedded
+ * PostgreSQL, then the equivalent DuckDB SQL of {@code bench/duckdb-nightly.sql} on the same files.
+ * A table goes to stderr, JSON to stdout. Runs from the repository root on the test classpath
+ * (DuckDB is a test dependency).
+ */
+@Command(name = "bench/run", mixinStandardHelpOptions = true,
+        description = "Time the nightly job on a generated day against DuckDB doing the same set-based work.")
+public final class NightlyBench implements Callable<Integer> {
+
+    @Option(names = "--events", defaultValue = "1000000", description = "Events in the day (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--accounts", defaultValue = "10000", description = "Synthesized accounts (default: ${DEFAULT-VALUE}).")
+    int accounts;
+
+    @Option(names = "--bots", defaultValue = "50000", description = "Synthesized bots (default: ${DEFAULT-VALUE}).")
+    int bots;
+
+    @Option(names = "--cache", defaultValue = ".tally/bench", description = "Generated days and the run's database (default: ${DEFAULT-VALUE}).")
+    Path cache;
+
+    @Option(names = "--duckdb-threads", defaultValue = "2", description = "DuckDB threads (default: ${DEFAULT-VALUE}).")
+    int duckdbThreads;
+
+    @Option(names = "--skip-duckdb", description = "Only run Tally.")
+    boolean skipDuckdb;
+
+    @Option(names = "--timeout-min", defaultValue = "0", description = "Stop waiting for the nightly after this many "
+            + "minutes and report the steps done so far and the progress of the running one (default: no limit).")
+    int timeoutMinutes;
+
+    static final LocalDate DAY = LocalDate.parse("2026-03-02");
+    static final Path RULES = Path.of("rating-rules");
+    static final Path DUCKDB_SQL = Path.of("bench", "duckdb-nightly.sql");
+
+    public static void main(String[] args) {
+        TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+        System.exit(new CommandLine(new NightlyBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path data = cache.resolve("e%d-a%d-b%d".formatted(events, accounts, bots));
+        long generateMs = generateOnce(data);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("events_requested", events);
+        result.put("accounts", accounts);
+        result.put("bots", bots);
+        result.put("data", data.toString());
+        result.put("generate_ms", generateMs);
+        result.put("machine", machine());
+        result.put("tally", runTally(data));
+        if (!skipDuckdb) {
+            Map<String, Object> duck = runDuckdb(data);
+            result.put("duckdb", duck);
+            double duckMs = ((Number) duck.get("wall_ms")).doubleValue();
+            Map<String, Object> tally = tally(result);
+            if (Boolean.TRUE.equals(tally.get("completed"))) {
+                result.put("ratio_tally_to_duckdb", round2(((Number) tally.get("wall_ms")).doubleValue() / duckMs));
+            }
+            Object rateUsageMs = ((Map<?, ?>) tally.get("steps_ms")).get("rate-usage");
+            if (rateUsageMs != null) {
+                result.put("ratio_rate_usage_to_duckdb", round2(((Number) rateUsageMs).doubleValue() / duckMs));
+            }
+        }
+        System.err.println(table(result));
+        System.out.println(Json.pretty(result));
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> tally(Map<String, Object> result) {
+        return (Map<String, Object>) result.get("tally");
+    }
+
+    /** Generates the day (with duplicates and a few bad rows) unless an earlier run left it complete; its time, or -1 if cached. */
+    private long generateOnce(Path data) throws IOException {
+        Path done = data.resolve("generate.json");
+        if (Files.exists(done)) {
+            return -1;
+        }
+        deleteTree(data);
+        long start = System.nanoTime();
+        UsageGenerator.generateWithReference(data.resolve("reference"), accounts, bots,
+                new UsageGenerator.Options(data.resolve("usage"), DAY, 1, events, 1, 42, true));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        Files.writeString(done, Json.pretty(Map.of("events", events, "wall_time_ms", ms)));
+        return ms;
+    }
+
+    private Map<String, Object> runTally(Path data) throws IOException, InterruptedException {
+        Path home = cache.resolve("home");
+        deleteTree(home);
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (DatabaseServer db = DatabaseServer.embedded(home)) {
+            String[] dbArgs = {"--db", db.jdbcUrl(), "--home", home.toString(), "--rules", RULES.toString()};
+            tallyCommand(dbArgs, "import", "reference", "--dir", data.resolve("reference").toString());
+
+            Memory.resetPeaks();
+            long start = System.nanoTime();
+            boolean completed = runNightly(dbArgs, data);
+            long wallMs = (System.nanoTime() - start) / 1_000_000;
+
+            JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(db.jdbcUrl()));
+            Map<String, Object> totals = jdbc.queryForMap("""
+                    select (select count(*) from usage_event) as rated, (select coalesce(sum(cost_ucents), 0) from usage_event) as cost_ucents,
+                           (select count(distinct account_id) from ledger_txn where type = 'debit') as wallets_debited,
+                           (select count(distinct payer_account_id) from usage_event where charge_ucents > 0) as wallets_to_debit,
+                           (select count(*) from bot_daily) as bot_days""");
+            out.put("completed", completed);
+            out.put("wall_ms", wallMs);
+            out.put("events_per_s", completed ? Math.round(events * 1000.0 / wallMs) : null);
+            out.put("peak_heap_mb", Memory.peakHeapMb());
+            out.put("peak_rss_mb", Memory.peakRssMb());
+            out.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+            out.put("steps_ms", stepTimes(jdbc));
+            out.put("totals", totals);
+        }
+        return out;
+    }
+
+    /** The nightly in a daemon thread; false if it was still running after the timeout (it is then abandoned). */
+    private boolean runNightly(String[] dbArgs, Path data) throws InterruptedException {
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread nightly = new Thread(() -> {
+            try {
+                tallyCommand(dbArgs, "nightly", "--date", DAY.toString(), "--input", data.resolve("usage").toString());
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "nightly");
+        nightly.setDaemon(true);
+        nightly.start();
+        nightly.join(timeoutMinutes * 60_000L);
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return !nightly.isAlive();
+    }
+
+    private static void tallyCommand(String[] dbArgs, String... args) {
+        String[] all = Stream.concat(Stream.of(args), Stream.of(dbArgs)).toArray(String[]::new);
+        StringWriter out = new StringWriter();
+        int code = TallyCommand.execute(new PrintWriter(out, true), new PrintWriter(System.err, true), all);
+        if (code != 0) {
+            throw new IllegalStateException("tally " + String.join(" ", args) + " exited " + code + "\n" + out);
+        }
+    }
+
+    /** Time per Spring Batch step of the nightly run, as its JobRepository recorded it (a running step: so far). */
+    private static Map<String, Object> stepTimes(JdbcTemplate jdbc) {
+        Map<String, Object> steps = new LinkedHashMap<>();
+        jdbc.query("""
+                select s.step_name || case when s.end_time is null then ' (running)' else '' end,
+                       extract(epoch from coalesce(s.end_time, localtimestamp) - s.start_time) * 1000 as ms
+                from batch_step_execution s
+                join batch_job_execution e on e.job_execution_id = s.job_execution_id
+                join batch_job_instance i on i.job_instance_id = e.job_instance_id
+                where i.job_name = 'nightly' order by s.step_execution_id""",
+                (ResultSet rs) -> {
+                    steps.put(rs.getString(1), Math.round(rs.getDouble(2)));
+                });
+        return steps;
+    }
+
+    private Map<String, Object> runDuckdb(Path data) throws IOException, SQLException {
+        Path out = cache.resolve("duckdb-out");
+        deleteTree(out);
+        Files.createDirectories(out);
+        String sql = Files.readString(DUCKDB_SQL)
+                .replace("${day}", DAY.toString())
+                .replace("${usage}", data.resolve("usage").resolve("date=" + DAY).toAbsolutePath().toString())
+                .replace("${reference}", data.resolve("reference").toAbsolutePath().toString())
+                .replace("${rules}", RULES.toAbsolutePath().toString())
+                .replace("${out}", out.toAbsolutePath().toString());
+        Map<String, Object> result = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("set threads = " + duckdbThreads);
+            s.execute("set TimeZone = 'UTC'");
+            Map<String, Object> totals = new LinkedHashMap<>();
+            for (String statement : sql.split(";\\s*\\n")) {
+                if (statement.lines().allMatch(line -> line.isBlank() || line.strip().startsWith("--"))) {
+                    continue;
+                }
+                if (s.execute(statement)) {
+                    try (ResultSet rs = s.getResultSet()) {
+                        ResultSetMetaData meta = rs.getMetaData();
+                        while (rs.next()) {
+                            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                                totals.put(meta.getColumnLabel(i), rs.getObject(i));
+                            }
+                        }
+                    }
+                }
+            }
+            result.put("wall_ms", (System.nanoTime() - start) / 1_000_000);
+            result.put("threads", duckdbThreads);
+            result.put("totals", totals);
+        }
+        return result;
+    }
+
+    /** Heap peaks from the memory pools (reset before the run) and the process's peak RSS. */
+    static final class Memory {
+        private Memory() {
+        }
+
+        static void resetPeaks() {
+            System.gc();
+            heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+            try {
+                Files.writeString(Path.of("/proc/self/clear_refs"), "5"); // resets VmHWM to the current RSS
+            } catch (IOException | RuntimeException e) {
+                // not on Linux or not allowed: VmHWM then includes the import before the run
+            }
+        }
+
+        /** The sum of the heap pools' peaks: an upper bound of the heap in use at any one time. */
+        static long peakHeapMb() {
+            return heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20;
+        }
+
+        static long peakRssMb() {
+            try {
+                return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                        .filter(line -> line.startsWith("VmHWM:"))
+                        .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")) >> 10)
+                        .findFirst().orElse(-1);
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        private static List<MemoryPoolMXBean> heapPools() {
+            return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+        }
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        m.put("memory_gb", Math.round(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize() / (1024.0 * 1024 * 1024)));
+        m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String table(Map<String, Object> r) {
+        Map<String, Object> t = tally(r);
+        StringBuilder s = new StringBuilder("\n");
+        s.append("%-28s %s%n".formatted("events", r.get("events_requested") + " (" + r.get("accounts") + " accounts, "
+                + r.get("bots") + " bots)"));
+        s.append("%-28s %s%n".formatted("machine", r.get("machine")));
+        s.append("%-28s %,d ms%n".formatted("Tally wall time", (Long) t.get("wall_ms")));
+        s.append("%-28s %s%n".formatted("Tally completed", t.get("completed")));
+        s.append("%-28s %s%n".formatted("Tally events/s", t.get("events_per_s")));
+        s.append("%-28s %d MB (of -Xmx %d MB)%n".formatted("Tally peak heap", t.get("peak_heap_mb"), t.get("max_heap_mb")));
+        s.append("%-28s %d MB%n".formatted("JVM peak RSS", t.get("peak_rss_mb")));
+        ((Map<String, Object>) t.get("steps_ms")).forEach((step, ms) -> s.append("%-28s %,d ms%n".formatted("  step " + step, (Long) ms)));
+        s.append("%-28s %s%n".formatted("Tally totals", t.get("totals")));
+        if (r.containsKey("duckdb")) {
+            Map<String, Object> d = (Map<String, Object>) r.get("duckdb");
+            s.append("%-28s %,d ms (%s threads)%n".formatted("DuckDB wall time", (Long) d.get("wall_ms"), d.get("threads")));
+            s.append("%-28s %s%n".formatted("DuckDB totals", d.get("totals")));
+            s.append("%-28s %s%n".formatted("ratio Tally/DuckDB", r.get("ratio_tally_to_duckdb")));
+            s.append("%-28s %s%n".formatted("ratio rate-usage/DuckDB", r.get("ratio_rate_usage_to_duckdb")));
+        }
+        return s.toString();
+    }
+
+    private static double round2(double x) {
+        return Math.round(x * 100) / 100.0;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
