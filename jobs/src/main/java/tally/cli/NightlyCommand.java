@@ -34,6 +34,11 @@ class NightlyCommand extends DbCommand {
             description = "Reject events that occurred more than this many days before their arrival day (default: ${DEFAULT-VALUE}).")
     int latenessDays;
 
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "2",
+            description = "Rate and post in N partitions of the accounts, N at a time (default: ${DEFAULT-VALUE}, one per core "
+                    + "of the reference machine). The ledger is the same for any N; a restarted run keeps its first N.")
+    int partitions;
+
     @Override
     int execute(ConfigurableApplicationContext context) {
         printJson(context.getBean(NightlyRun.class).run(parameters()));
@@ -47,7 +52,10 @@ class NightlyCommand extends DbCommand {
         if (latenessDays < 0) {
             throw new BadInputException("--allowed-lateness-days " + latenessDays + " is negative");
         }
+        if (partitions < 1 || partitions > 256) {
+            throw new BadInputException("--partitions " + partitions + " must be from 1 to 256");
+        }
         Duration lateness = latenessDays == 35 ? RowValidator.DEFAULT_LATENESS : Duration.ofDays(latenessDays);
-        return new NightlyParameters(date, input.toAbsolutePath().normalize(), maxRejectRate, lateness);
+        return new NightlyParameters(date, input.toAbsolutePath().normalize(), maxRejectRate, lateness, partitions);
     }
 }

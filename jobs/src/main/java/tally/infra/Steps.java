@@ -29,4 +29,11 @@ public final class Steps {
     public static Step tasklet(String name, JobRepository repository, PlatformTransactionManager transactions, Tasklet tasklet) {
         return new StepBuilder(name, repository).tasklet(tasklet, transactions).listener(FAULTS).build();
     }
+
+    /** A tasklet step that runs again on every restart of its job, even if it completed before. */
+    public static Step rerunnableTasklet(String name, JobRepository repository, PlatformTransactionManager transactions,
+                                         Tasklet tasklet) {
+        return new StepBuilder(name, repository).tasklet(tasklet, transactions).listener(FAULTS)
+                .allowStartIfComplete(true).build();
+    }
 }

@@ -6,6 +6,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import tally.money.CarriedRounding;
+import tally.partition.AccountPartition;
 import tally.reference.ReferenceData;
 import tally.reference.Tool;
 import tally.rules.RatingRules;
@@ -46,10 +47,12 @@ public class UsagePosting {
     public record PostingResult(int wallets, int txnsWritten) {
     }
 
-    public PostingResult post(LocalDate arrivalDay, String runId, RatingRules rules, ReferenceData reference) {
+    public PostingResult post(LocalDate arrivalDay, String runId, RatingRules rules, ReferenceData reference,
+                              AccountPartition partition) {
         List<String> payers = jdbc.queryForList("""
                 select distinct payer_account_id from usage_event
-                where arrival_date = ? and charge_ucents > 0 order by 1""", String.class, Date.valueOf(arrivalDay));
+                where arrival_date = ? and charge_ucents > 0 and %s order by 1""".formatted(partition.sql("payer_account_id")),
+                String.class, Date.valueOf(arrivalDay));
         int written = 0;
         for (int from = 0; from < payers.size(); from += WALLETS_PER_TRANSACTION) {
             List<String> group = payers.subList(from, Math.min(payers.size(), from + WALLETS_PER_TRANSACTION));

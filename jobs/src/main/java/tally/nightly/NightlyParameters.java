@@ -3,19 +3,26 @@ package tally.nightly;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
+import tally.partition.AccountPartitionHandler;
+
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Map;
 
 /**
  * The parameters of one nightly run. Only the arrival date identifies the job instance, so a date
  * runs to completion at most once; the rest may differ on a restart.
  */
-public record NightlyParameters(LocalDate date, Path inputDir, BigDecimal maxRejectRate, Duration allowedLateness) {
+public record NightlyParameters(LocalDate date, Path inputDir, BigDecimal maxRejectRate, Duration allowedLateness,
+                                int partitions) {
 
     public static final BigDecimal DEFAULT_MAX_REJECT_RATE = new BigDecimal("0.01");
+
+    /** With the default partition count. */
+    public NightlyParameters(LocalDate date, Path inputDir, BigDecimal maxRejectRate, Duration allowedLateness) {
+        this(date, inputDir, maxRejectRate, allowedLateness, AccountPartitionHandler.DEFAULT_PARTITIONS);
+    }
 
     public String runId() {
         return "nightly:" + date;
@@ -27,13 +34,15 @@ public record NightlyParameters(LocalDate date, Path inputDir, BigDecimal maxRej
                 .addString("input", inputDir.toString(), false)
                 .addString("maxRejectRate", maxRejectRate.toPlainString(), false)
                 .addLong("latenessDays", allowedLateness.toDays(), false)
+                .addLong(AccountPartitionHandler.PARTITIONS, (long) partitions, false)
                 .toJobParameters();
     }
 
-    public static NightlyParameters from(Map<String, Object> jobParameters) {
-        return new NightlyParameters(LocalDate.parse((String) jobParameters.get("date")),
-                Path.of((String) jobParameters.get("input")),
-                new BigDecimal((String) jobParameters.get("maxRejectRate")),
-                Duration.ofDays((Long) jobParameters.get("latenessDays")));
+    public static NightlyParameters from(JobParameters jobParameters) {
+        return new NightlyParameters(LocalDate.parse(jobParameters.getString("date")),
+                Path.of(jobParameters.getString("input")),
+                new BigDecimal(jobParameters.getString("maxRejectRate")),
+                Duration.ofDays(jobParameters.getLong("latenessDays")),
+                jobParameters.getLong(AccountPartitionHandler.PARTITIONS, (long) AccountPartitionHandler.DEFAULT_PARTITIONS).intValue());
     }
 }

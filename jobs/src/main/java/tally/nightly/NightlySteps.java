@@ -2,16 +2,23 @@ package tally.nightly;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.util.FileSystemUtils;
 import tally.analytics.DailyRollups;
 import tally.analytics.RetentionPurge;
 import tally.infra.BadInputException;
 import tally.infra.TallyConfig.TallySettings;
 import tally.ledger.UsagePosting;
+import tally.partition.AccountPartition;
+import tally.partition.AccountPartitioner;
+import tally.rating.Rater;
 import tally.rating.UsageRating;
 import tally.report.RunReport;
 import tally.reference.ReferenceData;
@@ -23,6 +30,7 @@ import tally.wallet.AutoReloads;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
+import java.sql.Date;
 
 /** The tasklets of the nightly job; each delegates to its stage's package. */
 @Component
@@ -39,11 +47,12 @@ public class NightlySteps {
     private final NightlySummary summary;
     private final RunReport report;
     private final JdbcTemplate jdbc;
+    private final JobRepository repository;
     private final TallySettings settings;
 
     public NightlySteps(UsageStager stager, UsageRating rating, UsagePosting posting, AutoReloads reloads,
                         DailyRollups rollups, RetentionPurge retention, NightlySummary summary, RunReport report,
-                        JdbcTemplate jdbc, TallySettings settings) {
+                        JdbcTemplate jdbc, JobRepository repository, TallySettings settings) {
         this.stager = stager;
         this.rating = rating;
         this.posting = posting;
@@ -53,38 +62,78 @@ public class NightlySteps {
         this.summary = summary;
         this.report = report;
         this.jdbc = jdbc;
+        this.repository = repository;
         this.settings = settings;
     }
 
     static NightlyParameters parameters(ChunkContext context) {
-        return NightlyParameters.from(context.getStepContext().getJobParameters());
+        return NightlyParameters.from(context.getStepContext().getStepExecution().getJobParameters());
     }
 
     Path runDir(NightlyParameters p) {
         return settings.runDir(NightlyJobConfig.JOB_NAME, p.date().toString());
     }
 
-    /** Read, validate, stage, dedup and rate the day in one transaction; too many rejects roll it all back. */
-    public RepeatStatus rateUsage(StepContribution contribution, ChunkContext context) {
+    /**
+     * Reads, validates and stages the day's rows (one transaction). Until rating has completed, a
+     * restart stages again, so a run failed for bad input reads the corrected files; after that the
+     * staged rows are kept for the summary.
+     */
+    public RepeatStatus stageUsage(StepContribution contribution, ChunkContext context) {
         NightlyParameters p = parameters(context);
-        RatingRules rules = RulesLoader.load(settings.rulesDir());
-        ReferenceData reference = ReferenceData.load(jdbc);
-        UsageStager.StageResult staged = stager.stage(p.inputDir(), p.date(), p.allowedLateness());
-        UsageRating.RatingResult rated = rating.rate(p.date(), rules, reference, runDir(p).resolve("rated-events.parquet"));
-        long rejected = staged.rowsRejected() + rated.rejected();
-        log.info("{}: {} rows read from {} files, {} rated, {} duplicates, {} rejected, {} capped", p.runId(),
-                staged.rowsRead(), staged.files(), rated.rated(), rated.duplicates(), rejected, rated.capped());
-        if (staged.rowsRead() > 0) {
-            BigDecimal rate = BigDecimal.valueOf(rejected).divide(BigDecimal.valueOf(staged.rowsRead()), MathContext.DECIMAL64);
-            if (rate.compareTo(p.maxRejectRate()) > 0) {
-                throw new BadInputException(rejected + " of " + staged.rowsRead() + " rows of " + p.inputDir().resolve("date=" + p.date())
-                        + " were rejected (" + rate.movePointRight(2).stripTrailingZeros().toPlainString() + "%), over the limit of "
-                        + p.maxRejectRate().movePointRight(2).stripTrailingZeros().toPlainString()
-                        + "% (option --max-reject-rate); nothing was posted. First rejects: " + firstRejects(p));
-            }
+        StepExecution stage = context.getStepContext().getStepExecution();
+        StepExecution rating = repository.getLastStepExecution(stage.getJobExecution().getJobInstance(), NightlyJobConfig.RATE_USAGE);
+        if (rating != null && rating.getStatus() == BatchStatus.COMPLETED) {
+            log.info("{}: rating completed earlier; staged rows kept", p.runId());
+            return RepeatStatus.FINISHED;
         }
-        contribution.incrementWriteCount(rated.rated());
+        UsageStager.StageResult staged = stager.stage(p.inputDir(), p.date(), p.allowedLateness());
+        log.info("{}: {} rows read from {} files, {} staged, {} rejected", p.runId(), staged.rowsRead(), staged.files(),
+                staged.rowsStaged(), staged.rowsRejected());
+        contribution.incrementWriteCount(staged.rowsStaged());
         return RepeatStatus.FINISHED;
+    }
+
+    /** Dedups and rates one account partition's staged events (one transaction). */
+    public RepeatStatus ratePartition(StepContribution contribution, ChunkContext context) {
+        NightlyParameters p = parameters(context);
+        AccountPartition partition = AccountPartitioner.of(context.getStepContext().getStepExecution());
+        Path ratedFile = runDir(p).resolve(NightlySummary.RATED_EVENTS_DIR)
+                .resolve("part-" + (partition.index() + 1) + "-of-" + partition.count() + ".parquet");
+        UsageRating.RatingResult rated = rating.rate(p.date(), RulesLoader.load(settings.rulesDir()),
+                ReferenceData.load(jdbc), ratedFile, partition);
+        log.info("{}: partition {}: {} rated, {} rejected, {} capped", p.runId(), partition, rated.rated(),
+                rated.rejected(), rated.capped());
+        contribution.incrementWriteCount(rated.rated());
+        contribution.incrementFilterCount(rated.rejected());
+        return RepeatStatus.FINISHED;
+    }
+
+    /** Too many rejects fail the rating step (nothing is posted); its restart stages and rates the day again. */
+    public void checkRejects(StepExecution rating) {
+        NightlyParameters p = NightlyParameters.from(rating.getJobParameters());
+        Date day = Date.valueOf(p.date());
+        long rejected = count("select count(*) from rejected_event where arrival_date = ?", day);
+        long read = count("select count(*) from staged_event where arrival_date = ?", day)
+                + count("select count(*) from rejected_event where arrival_date = ? and reason not in " + Rater.REJECT_REASONS_SQL, day);
+        if (read == 0) {
+            return;
+        }
+        BigDecimal rate = BigDecimal.valueOf(rejected).divide(BigDecimal.valueOf(read), MathContext.DECIMAL64);
+        if (rate.compareTo(p.maxRejectRate()) > 0) {
+            // The partitions committed their ratings; a failed day keeps only its rejects.
+            jdbc.update("delete from usage_event where arrival_date = ?", day);
+            FileSystemUtils.deleteRecursively(runDir(p).resolve(NightlySummary.RATED_EVENTS_DIR).toFile());
+            throw new BadInputException(rejected + " of " + read + " rows of " + p.inputDir().resolve("date=" + p.date())
+                    + " were rejected (" + rate.movePointRight(2).stripTrailingZeros().toPlainString() + "%), over the limit of "
+                    + p.maxRejectRate().movePointRight(2).stripTrailingZeros().toPlainString()
+                    + "% (option --max-reject-rate); nothing was posted. First rejects: " + firstRejects(p));
+        }
+    }
+
+    private long count(String sql, Object... args) {
+        Long n = jdbc.queryForObject(sql, Long.class, args);
+        return n == null ? 0 : n;
     }
 
     private String firstRejects(NightlyParameters p) {
@@ -93,11 +142,14 @@ public class NightlySteps {
                 from rejected_event where arrival_date = ? order by source_file, source_row limit 3""", String.class, p.date()));
     }
 
-    public RepeatStatus postWallets(StepContribution contribution, ChunkContext context) {
+    /** Posts one account partition's wallets (100 wallets a transaction). */
+    public RepeatStatus postPartition(StepContribution contribution, ChunkContext context) {
         NightlyParameters p = parameters(context);
+        AccountPartition partition = AccountPartitioner.of(context.getStepContext().getStepExecution());
         UsagePosting.PostingResult result = posting.post(p.date(), p.runId(), RulesLoader.load(settings.rulesDir()),
-                ReferenceData.load(jdbc));
-        log.info("{}: {} wallets, {} ledger transactions written", p.runId(), result.wallets(), result.txnsWritten());
+                ReferenceData.load(jdbc), partition);
+        log.info("{}: partition {}: {} wallets, {} ledger transactions written", p.runId(), partition, result.wallets(),
+                result.txnsWritten());
         contribution.incrementWriteCount(result.txnsWritten());
         return RepeatStatus.FINISHED;
     }

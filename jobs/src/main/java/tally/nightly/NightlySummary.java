@@ -27,7 +27,6 @@ import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The run summary of one nightly run and its control totals (RULES.md), each computed from the
@@ -37,9 +36,8 @@ import java.util.stream.Collectors;
 @Component
 public class NightlySummary {
 
-    /** Reject reasons found while rating (the others are found while reading rows). */
-    public static final String RATING_REASONS_SQL =
-            Rater.REJECT_REASONS.stream().map(r -> "'" + r + "'").collect(Collectors.joining(", ", "(", ")"));
+    /** The run directory's folder of rated-events Parquet files, one per account partition. */
+    public static final String RATED_EVENTS_DIR = "rated-events";
 
     private final JdbcTemplate jdbc;
     private final LedgerChecks checks;
@@ -56,14 +54,15 @@ public class NightlySummary {
      * staged rows it counts are gone with it) leaves the stored summary as it is.
      */
     public void write(NightlyParameters p, Path runDir, LocalDateTime startedAt, RatingRules rules) {
+        Date day = Date.valueOf(p.date());
         if (count("select count(*) from run_summary where run_id = ?", p.runId()) > 0) {
+            clearScratch(day);
             return;
         }
-        Date day = Date.valueOf(p.date());
         long staged = count("select count(*) from staged_event where arrival_date = ?", day);
         long rejected = count("select count(*) from rejected_event where arrival_date = ?", day);
         long rowRejects = count("select count(*) from rejected_event where arrival_date = ? and reason not in "
-                + RATING_REASONS_SQL, day);
+                + Rater.REJECT_REASONS_SQL, day);
         long read = staged + rowRejects;
         long rated = count("select count(*) from usage_event where arrival_date = ?", day);
         long firstSightings = count("""
@@ -124,7 +123,7 @@ public class NightlySummary {
         summary.put("controls", controls);
         summary.put("controls_ok", ok);
         Map<String, Object> outputs = new LinkedHashMap<>();
-        outputs.put("rated_events", runDir.resolve("rated-events.parquet").toString());
+        outputs.put("rated_events", runDir.resolve(RATED_EVENTS_DIR).toString());
         outputs.put("rejects", runDir.resolve("rejects.csv").toString());
         outputs.put("report", runDir.resolve(RunReport.FILE_NAME).toString());
         summary.put("outputs", outputs);
@@ -144,7 +143,13 @@ public class NightlySummary {
                 on conflict (run_id) do update set summary = excluded.summary, controls_ok = excluded.controls_ok,
                     rules_version = excluded.rules_version, written_at = clock_timestamp()""",
                 p.runId(), NightlyJobConfig.JOB_NAME, day, rules.version(), Json.compact(summary), ok);
+        clearScratch(day);
+    }
+
+    /** The day's staging scratch space, no longer needed once the summary is stored. */
+    private void clearScratch(Date day) {
         jdbc.update("delete from staged_event where arrival_date = ?", day);
+        jdbc.update("delete from contested_event where arrival_date = ?", day);
     }
 
     private long count(String sql, Object... args) {

@@ -12,6 +12,7 @@ import tally.usage.UsageEvent;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Rates one event against the rules and reference data (RULES.md, Usage kinds). Pure: bot spend
@@ -26,6 +27,10 @@ public final class Rater {
     /** The reasons rating rejects an event for (rows are rejected earlier for others). */
     public static final List<String> REJECT_REASONS = List.of("unknown_account", "unknown_resource",
             "resource_account_mismatch", "unknown_price", "cost_overflow");
+
+    /** {@link #REJECT_REASONS} as an SQL list, for {@code reason in ...}. */
+    public static final String REJECT_REASONS_SQL =
+            REJECT_REASONS.stream().map(r -> "'" + r + "'").collect(Collectors.joining(", ", "(", ")"));
 
     private final RatingRules rules;
     private final ReferenceData reference;

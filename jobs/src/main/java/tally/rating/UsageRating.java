@@ -5,6 +5,7 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 import tally.infra.PgCopy;
 import tally.ledger.PostingIds;
+import tally.partition.AccountPartition;
 import tally.reference.Bot;
 import tally.reference.ReferenceData;
 import tally.rules.RatingRules;
@@ -50,13 +51,23 @@ public class UsageRating {
         this.jdbc = jdbc;
     }
 
-    public record RatingResult(long rated, long duplicates, long rejected, long capped) {
+    public record RatingResult(long rated, long rejected, long capped) {
     }
 
-    public RatingResult rate(LocalDate arrivalDay, RatingRules rules, ReferenceData reference, Path ratedFile) {
-        jdbc.update("delete from usage_event where arrival_date = ?", arrivalDay);
-        jdbc.update("delete from rejected_event where arrival_date = ? and reason in "
-                + tally.nightly.NightlySummary.RATING_REASONS_SQL, arrivalDay);
+    /**
+     * Rates the day's staged events of one account partition, replacing what an earlier attempt
+     * of the same partition stored. An event_id staged under two accounts belongs to its first
+     * sighting's partition only ({@code contested_event}, filled by staging), so the result does not
+     * depend on how the accounts are partitioned.
+     */
+    public RatingResult rate(LocalDate arrivalDay, RatingRules rules, ReferenceData reference, Path ratedFile,
+                             AccountPartition partition) {
+        jdbc.update("delete from usage_event where arrival_date = ? and " + partition.sql("account_id"), arrivalDay);
+        jdbc.update("""
+                delete from rejected_event r where r.arrival_date = ? and r.reason in %s
+                and exists (select 1 from staged_event s where s.arrival_date = r.arrival_date
+                            and s.source_file = r.source_file and s.source_row = r.source_row and %s)"""
+                .formatted(Rater.REJECT_REASONS_SQL, partition.sql("s.account_id")), arrivalDay);
         Rater rater = new Rater(rules, reference);
         Date arrival = Date.valueOf(arrivalDay);
         long[] counts = new long[4]; // rated, considered, rejected, capped
@@ -69,9 +80,13 @@ public class UsageRating {
             streaming.query("""
                     select s.* from (
                         select distinct on (event_id) * from staged_event
-                        where arrival_date = ? order by event_id, source_file, source_row) s
+                        where arrival_date = ? and %s order by event_id, source_file, source_row) s
                     where not exists (select 1 from usage_event u where u.event_id = s.event_id)
-                    order by s.resource_id nulls first, s.occurred_at, s.event_id""", (RowCallbackHandler) rs -> {
+                    and not exists (select 1 from contested_event c where c.arrival_date = s.arrival_date
+                                    and c.event_id = s.event_id
+                                    and (c.source_file, c.source_row) <> (s.source_file, s.source_row))
+                    order by s.resource_id nulls first, s.occurred_at, s.event_id""".formatted(partition.sql("account_id")),
+                    (RowCallbackHandler) rs -> {
                 counts[1]++;
                 UsageEvent event = toEvent(rs);
                 RatingOutcome outcome = rater.rate(event, caps::spendOf);
@@ -104,9 +119,7 @@ public class UsageRating {
             }, arrival);
         }
         RejectStore.insert(jdbc, arrivalDay, rejects);
-        Long staged = jdbc.queryForObject("select count(*) from staged_event where arrival_date = ?", Long.class, arrival);
-        long duplicates = (staged == null ? 0 : staged) - counts[1];
-        return new RatingResult(counts[0], duplicates, counts[2], counts[3]);
+        return new RatingResult(counts[0], counts[2], counts[3]);
     }
 
     /** The event of a {@code staged_event} or {@code usage_event} row. */

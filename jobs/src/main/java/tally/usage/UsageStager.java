@@ -61,6 +61,7 @@ public class UsageStager {
 
     public StageResult stage(Path inputDir, LocalDate arrivalDay, Duration allowedLateness) {
         jdbc.update("delete from staged_event where arrival_date = ?", arrivalDay);
+        jdbc.update("delete from contested_event where arrival_date = ?", arrivalDay);
         jdbc.update("delete from rejected_event where arrival_date = ?", arrivalDay);
         List<Path> files = UsageFiles.list(inputDir, arrivalDay);
         RowValidator validator = new RowValidator(arrivalDay, allowedLateness);
@@ -105,6 +106,18 @@ public class UsageStager {
         }
         RejectStore.insert(jdbc, arrivalDay, rejects);
         rejected += rejects.size();
+        recordContested(arrivalDay);
         return new StageResult(read, staged, rejected, files.size());
+    }
+
+    /** Event ids staged under more than one account, with their first sighting (see contested_event). */
+    private void recordContested(LocalDate arrivalDay) {
+        jdbc.update("""
+                insert into contested_event (arrival_date, event_id, source_file, source_row)
+                select distinct on (event_id) arrival_date, event_id, source_file, source_row from staged_event
+                where arrival_date = ? and event_id in (
+                    select event_id from staged_event where arrival_date = ?
+                    group by event_id having min(account_id) <> max(account_id))
+                order by event_id, source_file, source_row""", arrivalDay, arrivalDay);
     }
 }

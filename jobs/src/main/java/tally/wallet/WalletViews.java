@@ -76,6 +76,11 @@ public class WalletViews {
         return out;
     }
 
+    /**
+     * Newest effective date first; within a date, the run that wrote last first, and within a run by
+     * id (reload, earning, debit). Not by write time alone: a run posts its wallets in parallel
+     * partitions, and the listing must not depend on which partition committed first.
+     */
     public Map<String, Object> transactions(String accountId, int limit, int offset) {
         requireAccount(accountId);
         if (limit < 1 || limit > 200) {
@@ -88,7 +93,8 @@ public class WalletViews {
         jdbc.query("""
                 select txn_id, type, amount_cents, description, effective_date, extract(epoch from written_at)::bigint
                 from ledger_txn where account_id = ?
-                order by effective_date desc, written_at desc, txn_id desc limit ? offset ?""", rs -> {
+                order by effective_date desc, max(written_at) over (partition by run_id) desc, txn_id desc
+                limit ? offset ?""", rs -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", rs.getString(1));
             row.put("type", rs.getString(2));

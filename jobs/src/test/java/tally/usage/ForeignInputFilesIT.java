@@ -111,7 +111,7 @@ class ForeignInputFilesIT {
         cli.importSample();
         JsonNode summary = cli.nightly(DAY, input);
         return new Run(summary, cli.ok("ledger", "verify").get("hash").asString(),
-                home.resolve("runs/nightly/" + DAY + "/rated-events.parquet"));
+                home.resolve("runs/nightly/" + DAY + "/rated-events/*.parquet"));
     }
 
     private Path partition(String input) {
@@ -187,7 +187,7 @@ class ForeignInputFilesIT {
         return encodings;
     }
 
-    /** Rows of either rated-events file that the other lacks, compared by DuckDB. */
+    /** Rows of either set of rated-events files that the other lacks, compared by DuckDB. */
     private static List<String> rowsInOnlyOne(Path a, Path b) {
         List<String> rows = new ArrayList<>();
         String sql = "(select * from read_parquet('%s') except all select * from read_parquet('%s'))";
