@@ -66,6 +66,13 @@ public final class DatabaseServer implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("fsync", "on")
+                    // A night's events arrive in a few large COPYs: room for them between checkpoints,
+                    // and sorts/hashes of a day in memory where they fit (a server given by --db keeps its own).
+                    .setServerConfig("shared_buffers", "512MB")
+                    .setServerConfig("max_wal_size", "8GB")
+                    .setServerConfig("checkpoint_timeout", "30min")
+                    .setServerConfig("work_mem", "64MB")
+                    .setServerConfig("maintenance_work_mem", "256MB")
                     .start();
             String url = pg.getJdbcUrl("postgres", "postgres");
             return new DatabaseServer(url, "postgres", pg, channel, lock);

@@ -69,7 +69,7 @@ public class UsageStager {
         long staged = 0;
         long rejected = 0;
         List<RowOutcome.Rejected> rejects = new ArrayList<>();
-        try (PgCopy copy = new PgCopy(dataSource, "staged_event", STAGED_COLUMNS);
+        try (PgCopy copy = PgCopy.streaming(dataSource, "staged_event", STAGED_COLUMNS);
              ProgressBar progress = progressBar(arrivalDay)) {
             for (Path file : files) {
                 String name = UsageFiles.partition(inputDir, arrivalDay).getFileName() + "/" + file.getFileName();
@@ -93,6 +93,7 @@ public class UsageStager {
                         } else {
                             rejects.add((RowOutcome.Rejected) outcome);
                             if (rejects.size() == REJECT_BATCH) {
+                                copy.pause();
                                 RejectStore.insert(jdbc, arrivalDay, rejects);
                                 rejected += rejects.size();
                                 rejects.clear();
