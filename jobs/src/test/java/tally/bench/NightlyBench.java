@@ -59,6 +59,9 @@ public final class NightlyBench implements Callable<Integer> {
     @Option(names = "--duckdb-threads", defaultValue = "2", description = "DuckDB threads (default: ${DEFAULT-VALUE}).")
     int duckdbThreads;
 
+    @Option(names = "--partitions", defaultValue = "2", description = "Account partitions of the nightly (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
     @Option(names = "--skip-duckdb", description = "Only run Tally.")
     boolean skipDuckdb;
 
@@ -161,7 +164,8 @@ public final class NightlyBench implements Callable<Integer> {
         RuntimeException[] failure = new RuntimeException[1];
         Thread nightly = new Thread(() -> {
             try {
-                tallyCommand(dbArgs, "nightly", "--date", DAY.toString(), "--input", data.resolve("usage").toString());
+                tallyCommand(dbArgs, "nightly", "--date", DAY.toString(), "--input", data.resolve("usage").toString(),
+                        "--partitions", String.valueOf(partitions));
             } catch (RuntimeException e) {
                 failure[0] = e;
             }
