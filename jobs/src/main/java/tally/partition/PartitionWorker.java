@@ -86,6 +86,9 @@ public final class PartitionWorker {
                 log.warn("two Step beans are named {}; partitions of that name run the first", step.getName());
             }
         });
+        if (steps.isEmpty()) {
+            log.warn("this build has no Step beans: every partition request will be failed");
+        }
         StepLocator locator = steps::get;
         requestHandler = new StepExecutionRequestHandler();
         requestHandler.setJobRepository(repository);
@@ -110,7 +113,13 @@ public final class PartitionWorker {
         channel.setErrorHandler(e -> log.error("partition request could not be taken: {}", e.getMessage(), e));
         channel.afterPropertiesSet();
         if (push) {
-            subscriber.start();
+            try {
+                subscriber.start();
+            } catch (IllegalStateException e) {
+                log.warn("could not LISTEN for new partition requests ({}); polling instead", e.getMessage());
+                subscriber.stop();
+                push = false;
+            }
         }
         channel.subscribe(handler); // also polls once: requests sent before the worker started
 

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -46,10 +47,10 @@ final class RemotePartitionHandler implements PartitionHandler {
 
     private final RemotePartitioning remote;
     private final String workerStep;
-    private final int gridSize;
+    private final ToIntFunction<StepExecution> gridSize;
     private final Duration timeout;
 
-    RemotePartitionHandler(RemotePartitioning remote, String workerStep, int gridSize, Duration timeout) {
+    RemotePartitionHandler(RemotePartitioning remote, String workerStep, ToIntFunction<StepExecution> gridSize, Duration timeout) {
         this.remote = remote;
         this.workerStep = workerStep;
         this.gridSize = gridSize;
@@ -76,7 +77,11 @@ final class RemotePartitionHandler implements PartitionHandler {
         };
         MessageChannelPartitionHandler delegate = new MessageChannelPartitionHandler();
         delegate.setStepName(workerStep);
-        delegate.setGridSize(gridSize);
+        int grid = gridSize.applyAsInt(manager);
+        if (grid < 1) {
+            throw new IllegalArgumentException("grid size " + grid + " for " + workerStep);
+        }
+        delegate.setGridSize(grid);
         delegate.setMessagingOperations(new MessagingTemplate(recording));
         delegate.setJobRepository(remote.repository()); // results by polling the JobRepository
         delegate.setPollInterval(remote.pollInterval().toMillis());

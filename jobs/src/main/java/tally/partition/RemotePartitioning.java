@@ -4,6 +4,7 @@ import org.postgresql.jdbc.PgConnection;
 import org.springframework.batch.core.partition.PartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,6 +22,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.function.ToIntFunction;
 
 /**
  * Spring Batch remote partitioning over Tally's own PostgreSQL: a manager step hands its partitions
@@ -105,6 +107,14 @@ public class RemotePartitioning {
         if (gridSize < 1) {
             throw new IllegalArgumentException("grid size " + gridSize + " for " + workerStepName);
         }
+        return handler(workerStepName, manager -> gridSize, timeout);
+    }
+
+    /**
+     * As {@link #handler(String, int, Duration)}, with the grid size decided per manager step execution
+     * (e.g. from a job parameter such as {@code --partitions}); a restart reuses the first run's partitions.
+     */
+    public PartitionHandler handler(String workerStepName, ToIntFunction<StepExecution> gridSize, Duration timeout) {
         return new RemotePartitionHandler(this, workerStepName, gridSize, timeout == null || timeout.isZero() ? null : timeout);
     }
 
