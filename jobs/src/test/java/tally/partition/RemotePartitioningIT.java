@@ -10,6 +10,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tally.TallyApplication;
+import tally.infra.BadInputException;
 import tally.infra.FaultInjection;
 import tally.infra.JobRunner;
 import tally.infra.TallyConfig;
@@ -152,6 +153,35 @@ class RemotePartitioningIT {
         } finally {
             worker.kill();
         }
+    }
+
+    @Test
+    void aPartitionFailingOnBadInputFailsTheManagerAsBadInput() throws Exception {
+        String db = TestDatabase.freshDatabaseUrl();
+        try (ConfigurableApplicationContext manager = managerContext(db)) {
+            JdbcTemplate jdbc = manager.getBean(JdbcTemplate.class);
+            jdbc.execute(ToyPartitionedJob.TABLES);
+            Worker worker = Worker.start(db, home, "worker", null);
+            try {
+                Job job = manager.getBean("toyJob", Job.class);
+                JobParameters parameters = new JobParametersBuilder().addString("run", "bad", true)
+                        .addLong("badItem", 25L, false).toJobParameters();
+
+                BadInputException bad = catchThrowableOfType(BadInputException.class,
+                        () -> manager.getBean(JobRunner.class).run(job, parameters, "toy:bad"));
+
+                assertThat(bad).as("bad input in a worker stays bad input (exit code 2)").isNotNull();
+                assertThat(bad.getMessage()).isEqualTo("1 of 6 partition(s) of toy-worker did not complete: "
+                        + "toy-worker:partition2 (step execution " + partitionId(jdbc, "toy-worker:partition2")
+                        + ") FAILED: item 25 is bad");
+            } finally {
+                worker.kill();
+            }
+        }
+    }
+
+    private static long partitionId(JdbcTemplate jdbc, String name) {
+        return jdbc.queryForObject("select step_execution_id from batch_step_execution where step_name = ?", Long.class, name);
     }
 
     /** The manager: Tally's application with the toy job, polling fast, a generous overall timeout. */

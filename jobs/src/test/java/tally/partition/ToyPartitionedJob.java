@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import tally.infra.BadInputException;
 import tally.infra.FaultInjection;
 import tally.infra.Steps;
 
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * a row in {@code toy_item} per item of its partition with the worker's pid; the fault point
  * {@code toy-item} after each insert lets a test halt a worker mid-partition. With the job parameter
  * {@code barrier} = N, a partition waits until N distinct worker JVMs have started partitions (so with
- * one thread per worker, N workers must take part).
+ * one thread per worker, N workers must take part); with {@code badItem} = I, the partition of item I
+ * fails on bad input there.
  */
 @Configuration
 @ConditionalOnProperty(name = ToyPartitionedJob.ENABLED, havingValue = "true")
@@ -68,7 +70,11 @@ public class ToyPartitionedJob {
             StepExecution partition = chunk.getStepContext().getStepExecution();
             awaitWorkers(dataSource, pid, partition.getJobParameters().getLong("barrier", 1L));
             ExecutionContext range = partition.getExecutionContext();
+            long badItem = partition.getJobParameters().getLong("badItem", -1L);
             for (int item = range.getInt("from"); item < range.getInt("to"); item++) {
+                if (item == badItem) {
+                    throw new BadInputException("item " + item + " is bad");
+                }
                 jdbc.update("insert into toy_item (item, partition, worker_pid) values (?, ?, ?)", item, partition.getStepName(), pid);
                 FaultInjection.checkpoint("toy-item");
             }
