@@ -38,8 +38,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * Remote partitioning against one PostgreSQL (the embedded test server): a manager (this JVM, the
  * toy job of {@link ToyPartitionedJob} launched by {@link JobRunner} as Tally's commands do) and
- * {@code ./tally worker} JVMs started as subprocesses with the test classpath. No assertion depends
- * on timing: the limits below only stop a hung test.
+ * {@code ./tally worker} JVMs started as subprocesses with the test classpath. The workers' fallback
+ * polling is off, so requests sent after a worker's first look at the channel (the restarts below)
+ * reach it by PostgreSQL NOTIFY only. No assertion depends on timing: the limits below only stop a
+ * hung test.
  */
 class RemotePartitioningIT {
 
@@ -144,6 +146,7 @@ class RemotePartitioningIT {
             assertThat(queuedRequests(jdbc)).as("the requests were withdrawn").isZero();
         }
         Worker worker = Worker.start(db, home, "late", null);
+        worker.awaitReady();
         try (ConfigurableApplicationContext manager = managerContext(db)) {
             JdbcTemplate jdbc = manager.getBean(JdbcTemplate.class);
 
@@ -228,7 +231,9 @@ class RemotePartitioningIT {
         static Worker start(String db, Path home, String name, String haltAt) throws IOException {
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-D" + ToyPartitionedJob.ENABLED + "=true", "-Duser.timezone=UTC", "-Xmx256m"));
+                    "-D" + ToyPartitionedJob.ENABLED + "=true", "-Duser.timezone=UTC", "-Xmx256m",
+                    // No fallback polling: a request sent after a worker's first look reaches it only by NOTIFY.
+                    "-Dtally.partition.worker-poll=1h"));
             if (haltAt != null) {
                 command.add("-D" + FaultInjection.PROPERTY + "=" + haltAt);
             }
@@ -248,6 +253,17 @@ class RemotePartitioningIT {
                 throw new AssertionError("worker did not end; see target/worker-logs");
             }
             return process.exitValue();
+        }
+
+        /** Until the worker has subscribed (and looked at the channel once): what it takes later came by NOTIFY. */
+        void awaitReady() throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!log().contains("worker ready")) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("worker never became ready; see target/worker-logs");
+                }
+                Thread.sleep(50);
+            }
         }
 
         /** SIGTERM, then wait for the JVM to end. */
