@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "tally", mixinStandardHelpOptions = true, version = "tally 0.1.0",
         description = "Batch rating and invoicing for an AI-agent platform.",
         subcommands = {DemoCommand.class, ImportCommand.class, NightlyCommand.class, RerunCommand.class,
-                CloseMonthCommand.class, PayoutsCommand.class, SchedulerCommand.class, RunsCommand.class,
+                CloseMonthCommand.class, PayoutsCommand.class, SchedulerCommand.class, WorkerCommand.class, RunsCommand.class,
                 WalletCommand.class, EarningsCommand.class, UsageCommand.class, InvoiceCommand.class,
                 AnalyticsCommand.class, ExportCommand.class, ReportCommand.class, LedgerCommand.class,
                 GenerateCommand.class, CommandLine.HelpCommand.class})
