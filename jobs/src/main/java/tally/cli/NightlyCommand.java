@@ -39,6 +39,10 @@ class NightlyCommand extends DbCommand {
                     + "of the reference machine). The ledger is the same for any N; a restarted run keeps its first N.")
     int partitions;
 
+    @Option(names = "--remote", description = "Hand the partitions to `./tally worker` JVMs (on any machine reaching the same "
+            + "PostgreSQL, --input and rules) and wait for them, instead of running them here. Needs --db.")
+    boolean remote;
+
     @Override
     int execute(ConfigurableApplicationContext context) {
         printJson(context.getBean(NightlyRun.class).run(parameters()));
@@ -55,7 +59,11 @@ class NightlyCommand extends DbCommand {
         if (partitions < 1 || partitions > 256) {
             throw new BadInputException("--partitions " + partitions + " must be from 1 to 256");
         }
+        if (remote && db.effectiveDbUrl().isBlank()) {
+            throw new BadInputException("--remote needs a PostgreSQL server the workers reach: give --db jdbc:postgresql://... "
+                    + "or set TALLY_DB_URL (the embedded database under --home serves one process)");
+        }
         Duration lateness = latenessDays == 35 ? RowValidator.DEFAULT_LATENESS : Duration.ofDays(latenessDays);
-        return new NightlyParameters(date, input.toAbsolutePath().normalize(), maxRejectRate, lateness, partitions);
+        return new NightlyParameters(date, input.toAbsolutePath().normalize(), maxRejectRate, lateness, partitions, remote);
     }
 }

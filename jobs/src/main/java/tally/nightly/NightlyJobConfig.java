@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 import tally.infra.Steps;
 import tally.partition.PartitionedSteps;
+import tally.partition.RemotePartitioning;
 
 /**
  * The nightly job, top-down in flow order. One instance per arrival date (the only identifying
@@ -39,12 +40,14 @@ public class NightlyJobConfig {
     public static final String POST_PARTITION = "post-wallets-partition";
 
     @Bean
-    public Job nightlyJob(JobRepository repository, PlatformTransactionManager transactions, NightlySteps steps) {
+    public Job nightlyJob(JobRepository repository, PlatformTransactionManager transactions, NightlySteps steps,
+                          RemotePartitioning remote) {
         return new JobBuilder(JOB_NAME, repository)
                 .start(Steps.rerunnableTasklet("stage-usage", repository, transactions, steps::stageUsage))
                 .next(PartitionedSteps.byAccount(RATE_USAGE, ratePartition(repository, transactions, steps), repository,
-                        steps::checkRejects))
-                .next(PartitionedSteps.byAccount("post-wallets", postPartition(repository, transactions, steps), repository))
+                        remote, steps::checkRejects))
+                .next(PartitionedSteps.byAccount("post-wallets", postPartition(repository, transactions, steps), repository,
+                        remote))
                 .next(Steps.tasklet("auto-reload", repository, transactions, steps::autoReload))
                 .next(Steps.tasklet("roll-up", repository, transactions, steps::rollUp))
                 .next(Steps.tasklet("purge-analytics", repository, transactions, steps::purgeAnalytics))

@@ -15,13 +15,13 @@ import java.time.LocalDate;
  * runs to completion at most once; the rest may differ on a restart.
  */
 public record NightlyParameters(LocalDate date, Path inputDir, BigDecimal maxRejectRate, Duration allowedLateness,
-                                int partitions) {
+                                int partitions, boolean remote) {
 
     public static final BigDecimal DEFAULT_MAX_REJECT_RATE = new BigDecimal("0.01");
 
-    /** With the default partition count. */
+    /** With the default partition count, partitions in this JVM. */
     public NightlyParameters(LocalDate date, Path inputDir, BigDecimal maxRejectRate, Duration allowedLateness) {
-        this(date, inputDir, maxRejectRate, allowedLateness, AccountPartitionHandler.DEFAULT_PARTITIONS);
+        this(date, inputDir, maxRejectRate, allowedLateness, AccountPartitionHandler.DEFAULT_PARTITIONS, false);
     }
 
     public String runId() {
@@ -35,6 +35,7 @@ public record NightlyParameters(LocalDate date, Path inputDir, BigDecimal maxRej
                 .addString("maxRejectRate", maxRejectRate.toPlainString(), false)
                 .addLong("latenessDays", allowedLateness.toDays(), false)
                 .addLong(AccountPartitionHandler.PARTITIONS, (long) partitions, false)
+                .addString(AccountPartitionHandler.REMOTE, String.valueOf(remote), false)
                 .toJobParameters();
     }
 
@@ -43,6 +44,7 @@ public record NightlyParameters(LocalDate date, Path inputDir, BigDecimal maxRej
                 Path.of(jobParameters.getString("input")),
                 new BigDecimal(jobParameters.getString("maxRejectRate")),
                 Duration.ofDays(jobParameters.getLong("latenessDays")),
-                jobParameters.getLong(AccountPartitionHandler.PARTITIONS, (long) AccountPartitionHandler.DEFAULT_PARTITIONS).intValue());
+                jobParameters.getLong(AccountPartitionHandler.PARTITIONS, (long) AccountPartitionHandler.DEFAULT_PARTITIONS).intValue(),
+                "true".equals(jobParameters.getString(AccountPartitionHandler.REMOTE)));
     }
 }

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * application (every {@link Step} bean, found by its name).
  *
  * <p>Requests arrive through a {@link PostgresSubscribableChannel}: PostgreSQL's LISTEN/NOTIFY (the
- * V9 trigger) wakes the worker ({@link PostgresChannelMessageTableSubscriber}, on an unpooled
+ * V10 trigger) wakes the worker ({@link PostgresChannelMessageTableSubscriber}, on an unpooled
  * connection), which then polls the {@code INT_CHANNEL_MESSAGE} table; it also polls every
  * {@code tally.partition.worker-poll} in case a notification was missed, and only polls if the
  * connection cannot listen. A poll is PostgreSQL's {@code DELETE ... WHERE CTID = (SELECT ... FOR UPDATE

@@ -22,7 +22,8 @@ public final class PartitionedSteps {
     private PartitionedSteps() {
     }
 
-    public static Step byAccount(String name, Step worker, JobRepository repository, Consumer<StepExecution> check) {
+    public static Step byAccount(String name, Step worker, JobRepository repository, RemotePartitioning remote,
+                                 Consumer<StepExecution> check) {
         RemoteStepExecutionAggregator sum = new RemoteStepExecutionAggregator(repository);
         StepExecutionAggregator aggregator = (StepExecution manager, Collection<StepExecution> partitions) -> {
             sum.aggregate(manager, partitions);
@@ -31,13 +32,13 @@ public final class PartitionedSteps {
         return new StepBuilder(name, repository)
                 .partitioner(worker.getName(), new AccountPartitioner())
                 .step(worker)
-                .partitionHandler(new AccountPartitionHandler(worker))
+                .partitionHandler(new AccountPartitionHandler(worker, remote))
                 .aggregator(aggregator)
                 .build();
     }
 
-    public static Step byAccount(String name, Step worker, JobRepository repository) {
-        return byAccount(name, worker, repository, manager -> {
+    public static Step byAccount(String name, Step worker, JobRepository repository, RemotePartitioning remote) {
+        return byAccount(name, worker, repository, remote, manager -> {
         });
     }
 }

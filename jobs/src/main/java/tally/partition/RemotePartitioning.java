@@ -27,7 +27,7 @@ import java.util.function.ToIntFunction;
 /**
  * Spring Batch remote partitioning over Tally's own PostgreSQL: a manager step hands its partitions
  * to {@code ./tally worker} JVMs through a Spring Integration channel kept in the database
- * ({@link JdbcChannelMessageStore}, table {@code INT_CHANNEL_MESSAGE} of migration V9), and learns
+ * ({@link JdbcChannelMessageStore}, table {@code INT_CHANNEL_MESSAGE} of migration V10), and learns
  * their results from the JobRepository the workers update.
  *
  * <pre>
@@ -85,37 +85,21 @@ public class RemotePartitioning {
         this.beanFactory = beanFactory;
         this.pollInterval = positive(pollInterval, "tally.partition.poll-interval");
         this.grace = grace;
-        this.timeout = timeout;
+        this.timeout = timeout.isZero() ? null : timeout;
         this.workerPoll = positive(workerPoll, "tally.partition.worker-poll");
     }
 
     /**
-     * The partition handler of a manager step whose partitions run in worker JVMs, with the overall
-     * timeout of {@code tally.partition.timeout}.
+     * The manager side of a partitioned step whose partitions run in worker JVMs.
      *
      * @param workerStepName the name of the worker {@link Step}: a Step bean of the application, found by
      *                       its name in each worker ({@link Step#getName()}); also the prefix of the partition
      *                       step executions ({@code <workerStepName>:<partition>})
-     * @param gridSize       how many partitions to ask the partitioner for (a restart reuses the first run's)
+     * @param gridSize       how many partitions to ask the partitioner for, per manager step execution
+     *                       (e.g. from a job parameter); a restart reuses the first run's partitions
      */
-    public PartitionHandler handler(String workerStepName, int gridSize) {
-        return handler(workerStepName, gridSize, timeout);
-    }
-
-    /** As {@link #handler(String, int)}, failing the manager step if its partitions have not all ended within {@code timeout} (zero: no limit). */
-    public PartitionHandler handler(String workerStepName, int gridSize, Duration timeout) {
-        if (gridSize < 1) {
-            throw new IllegalArgumentException("grid size " + gridSize + " for " + workerStepName);
-        }
-        return handler(workerStepName, manager -> gridSize, timeout);
-    }
-
-    /**
-     * As {@link #handler(String, int, Duration)}, with the grid size decided per manager step execution
-     * (e.g. from a job parameter such as {@code --partitions}); a restart reuses the first run's partitions.
-     */
-    public PartitionHandler handler(String workerStepName, ToIntFunction<StepExecution> gridSize, Duration timeout) {
-        return new RemotePartitionHandler(this, workerStepName, gridSize, timeout == null || timeout.isZero() ? null : timeout);
+    public PartitionHandler handler(String workerStepName, ToIntFunction<StepExecution> gridSize) {
+        return new RemotePartitionHandler(this, workerStepName, gridSize, timeout);
     }
 
     /** A worker that runs up to {@code threads} partitions at once; {@link PartitionWorker#start()} connects it. */

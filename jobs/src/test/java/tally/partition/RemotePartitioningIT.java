@@ -9,7 +9,6 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-import tally.TallyApplication;
 import tally.infra.BadInputException;
 import tally.infra.FaultInjection;
 import tally.infra.JobRunner;
@@ -17,11 +16,7 @@ import tally.infra.TallyConfig;
 import tally.testing.Cli;
 import tally.testing.TestDatabase;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,8 +51,8 @@ class RemotePartitioningIT {
         try (ConfigurableApplicationContext manager = managerContext(db)) {
             JdbcTemplate jdbc = manager.getBean(JdbcTemplate.class);
             jdbc.execute(ToyPartitionedJob.TABLES);
-            Worker first = Worker.start(db, home, "worker-1", null);
-            Worker second = Worker.start(db, home, "worker-2", null);
+            Worker first = Worker.start(db, home, "worker-1", null, ToyPartitionedJob.ENABLED);
+            Worker second = Worker.start(db, home, "worker-2", null, ToyPartitionedJob.ENABLED);
             try {
                 JobRunner.Outcome outcome = runToy(manager, "shared", 2);
 
@@ -88,13 +83,13 @@ class RemotePartitioningIT {
             JdbcTemplate jdbc = manager.getBean(JdbcTemplate.class);
             jdbc.execute(ToyPartitionedJob.TABLES);
             // Alone at first, it takes the first partition and halts (as kill -9) after its third row, uncommitted.
-            Worker doomed = Worker.start(db, home, "doomed", "toy-item:3");
+            Worker doomed = Worker.start(db, home, "doomed", "toy-item:3", ToyPartitionedJob.ENABLED);
             Worker survivor = null;
             try {
                 Future<JobRunner.Outcome> firstRun = launcher.submit(() -> runToy(manager, "killed", 1));
                 assertThat(doomed.awaitExit()).as("the doomed worker halted; see target/worker-logs")
                         .isEqualTo(FaultInjection.HALT_STATUS);
-                survivor = Worker.start(db, home, "survivor", null);
+                survivor = Worker.start(db, home, "survivor", null, ToyPartitionedJob.ENABLED);
 
                 ExecutionException failed = catchThrowableOfType(ExecutionException.class,
                         () -> firstRun.get(10, TimeUnit.MINUTES));
@@ -145,7 +140,7 @@ class RemotePartitioningIT {
             assertThat(partitionStatuses(jdbc)).hasSize(ToyPartitionedJob.PARTITIONS).allMatch(s -> s.endsWith(" FAILED"));
             assertThat(queuedRequests(jdbc)).as("the requests were withdrawn").isZero();
         }
-        Worker worker = Worker.start(db, home, "late", null);
+        Worker worker = Worker.start(db, home, "late", null, ToyPartitionedJob.ENABLED);
         worker.awaitReady();
         try (ConfigurableApplicationContext manager = managerContext(db)) {
             JdbcTemplate jdbc = manager.getBean(JdbcTemplate.class);
@@ -164,7 +159,7 @@ class RemotePartitioningIT {
         try (ConfigurableApplicationContext manager = managerContext(db)) {
             JdbcTemplate jdbc = manager.getBean(JdbcTemplate.class);
             jdbc.execute(ToyPartitionedJob.TABLES);
-            Worker worker = Worker.start(db, home, "worker", null);
+            Worker worker = Worker.start(db, home, "worker", null, ToyPartitionedJob.ENABLED);
             try {
                 Job job = manager.getBean("toyJob", Job.class);
                 JobParameters parameters = new JobParametersBuilder().addString("run", "bad", true)
@@ -223,65 +218,5 @@ class RemotePartitioningIT {
 
     private static int queuedRequests(JdbcTemplate jdbc) {
         return jdbc.queryForObject("select count(*) from int_channel_message", Integer.class);
-    }
-
-    /** {@code ./tally worker} in its own JVM on the test classpath (so it has the toy job's worker step). */
-    private record Worker(Process process, Path logFile) {
-
-        static Worker start(String db, Path home, String name, String haltAt) throws IOException {
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-D" + ToyPartitionedJob.ENABLED + "=true", "-Duser.timezone=UTC", "-Xmx256m",
-                    // No fallback polling: a request sent after a worker's first look reaches it only by NOTIFY.
-                    "-Dtally.partition.worker-poll=1h"));
-            if (haltAt != null) {
-                command.add("-D" + FaultInjection.PROPERTY + "=" + haltAt);
-            }
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), TallyApplication.class.getName(),
-                    "worker", "--db", db, "--home", home.resolve(name).toString(), "--rules", Cli.RULES.toString()));
-            Path log = home.resolve(name + ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Worker(process, log);
-        }
-
-        long pid() {
-            return process.pid();
-        }
-
-        int awaitExit() throws InterruptedException {
-            if (!process.waitFor(5, TimeUnit.MINUTES)) {
-                throw new AssertionError("worker did not end; see target/worker-logs");
-            }
-            return process.exitValue();
-        }
-
-        /** Until the worker has subscribed (and looked at the channel once): what it takes later came by NOTIFY. */
-        void awaitReady() throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (!log().contains("worker ready")) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("worker never became ready; see target/worker-logs");
-                }
-                Thread.sleep(50);
-            }
-        }
-
-        /** SIGTERM, then wait for the JVM to end. */
-        void terminate() throws InterruptedException {
-            process.destroy();
-            awaitExit();
-        }
-
-        /** Ends the JVM if still running, and keeps its log under target/worker-logs for a failed test's reader. */
-        void kill() throws IOException {
-            process.destroyForcibly();
-            Path kept = Path.of("target", "worker-logs");
-            Files.createDirectories(kept);
-            Files.copy(logFile, kept.resolve(logFile.getFileName() + "-" + pid()), StandardCopyOption.REPLACE_EXISTING);
-        }
-
-        String log() throws IOException {
-            return Files.readString(logFile);
-        }
     }
 }

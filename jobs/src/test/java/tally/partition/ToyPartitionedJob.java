@@ -57,7 +57,7 @@ public class ToyPartitionedJob {
     public Job toyJob(JobRepository repository, RemotePartitioning remote) {
         Step manager = new StepBuilder("toy-manager", repository)
                 .partitioner(WORKER_STEP, ToyPartitionedJob::partition)
-                .partitionHandler(remote.handler(WORKER_STEP, PARTITIONS))
+                .partitionHandler(remote.handler(WORKER_STEP, execution -> PARTITIONS))
                 .build();
         return new JobBuilder(JOB, repository).start(manager).build();
     }
