@@ -96,7 +96,7 @@ public class NightlySteps {
     public RepeatStatus postWallets(StepContribution contribution, ChunkContext context) {
         NightlyParameters p = parameters(context);
         UsagePosting.PostingResult result = posting.post(p.date(), p.runId(), RulesLoader.load(settings.rulesDir()),
-                ReferenceData.load(jdbc));
+                ReferenceData.load(jdbc), tally.partition.AccountPartition.ALL);
         log.info("{}: {} wallets, {} ledger transactions written", p.runId(), result.wallets(), result.txnsWritten());
         contribution.incrementWriteCount(result.txnsWritten());
         return RepeatStatus.FINISHED;
