@@ -89,8 +89,8 @@ public class UsagePosting {
 
     /**
      * Serialises writers of these wallets: another job posting to one of them waits until this
-     * transaction ends. Taken in the given (account) order, the order every group takes them in,
-     * so two writers cannot deadlock on them.
+     * transaction ends. Taken in account order, as reruns take them too, so that two writers
+     * locking several wallets each do not deadlock.
      */
     private void lockInOrder(List<String> wallets) {
         jdbc.queryForList("""
@@ -120,7 +120,9 @@ public class UsagePosting {
      * Each payer's carried-rounding state per (resource, month) before this run: the exact charges
      * that arrived earlier and the cents posted for them by earlier runs, from the first month the
      * payer's usage of the day falls in. That month is the payer's own (a late event reaches back
-     * for its wallet only), hence a join on (payer, first month) pairs rather than a list of payers.
+     * for its wallet only), so each read is the per-payer query, run laterally for every (payer,
+     * first month) pair. As a plain join it was planned, while usage_event's statistics still
+     * predated the day's rows, as a scan of the whole day: 0.2 s a group instead of 2 ms.
      */
     private Map<String, Map<UsageDebits.CarryKey, CarriedRounding>> carriesBefore(
             Map<String, List<UsageDebits.Group>> groups, LocalDate arrivalDay) {
@@ -130,20 +132,24 @@ public class UsagePosting {
                 .toArray(Date[]::new);
         Map<String, Map<UsageDebits.CarryKey, long[]>> before = new HashMap<>(); // {exact ucents, posted cents}
         jdbc.query("""
-                select u.payer_account_id, u.resource_id, date_trunc('month', u.usage_date)::date, sum(u.charge_ucents)
-                from unnest(?::text[], ?::date[]) as w(payer_account_id, first_month)
-                join usage_event u on u.payer_account_id = w.payer_account_id and u.usage_date >= w.first_month
-                where u.arrival_date < ? and u.charge_ucents > 0
-                group by 1, 2, 3""", rs -> {
+                select w.payer, h.resource_id, h.month, h.exact_ucents
+                from unnest(?::text[], ?::date[]) as w(payer, first_month) cross join lateral (
+                    select resource_id, date_trunc('month', usage_date)::date as month, sum(charge_ucents) as exact_ucents
+                    from usage_event
+                    where payer_account_id = w.payer and arrival_date < ? and usage_date >= w.first_month
+                      and charge_ucents > 0
+                    group by 1, 2) h""", rs -> {
             before.computeIfAbsent(rs.getString(1), p -> new HashMap<>())
                     .computeIfAbsent(key(rs.getString(2), rs.getDate(3)), k -> new long[2])[0] = rs.getLong(4);
         }, texts(payers), new SqlArrayValue("date", firstMonths), Date.valueOf(arrivalDay));
         jdbc.query("""
-                select t.account_id, t.resource_id, t.usage_month, sum(t.charge_cents)
-                from unnest(?::text[], ?::date[]) as w(account_id, first_month)
-                join ledger_txn t on t.account_id = w.account_id and t.usage_month >= w.first_month
-                where t.type in ('debit', 'refund') and t.run_date < ?
-                group by 1, 2, 3""", rs -> {
+                select w.payer, h.resource_id, h.usage_month, h.posted_cents
+                from unnest(?::text[], ?::date[]) as w(payer, first_month) cross join lateral (
+                    select resource_id, usage_month, sum(charge_cents) as posted_cents
+                    from ledger_txn
+                    where account_id = w.payer and type in ('debit', 'refund') and usage_month >= w.first_month
+                      and run_date < ?
+                    group by 1, 2) h""", rs -> {
             before.computeIfAbsent(rs.getString(1), p -> new HashMap<>())
                     .computeIfAbsent(key(rs.getString(2), rs.getDate(3)), k -> new long[2])[1] = rs.getLong(4);
         }, texts(payers), new SqlArrayValue("date", firstMonths), Date.valueOf(arrivalDay));
