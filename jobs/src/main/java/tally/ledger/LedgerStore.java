@@ -1,15 +1,18 @@
 package tally.ledger;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
 import tally.infra.FaultInjection;
 
 import java.sql.Date;
-import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The only code that writes the ledger. It inserts; the database refuses updates and deletes. */
 @Repository
@@ -23,38 +26,110 @@ public class LedgerStore {
 
     /** Writes the transaction unless its id is already in the ledger; returns whether it was new. */
     public boolean post(LedgerTxn txn) {
-        int inserted = jdbc.update("""
+        return !postAll(List.of(txn)).isEmpty();
+    }
+
+    /**
+     * Writes the transactions whose ids are not yet in the ledger, with their legs, in two statements
+     * however many there are; returns the ones newly written, in list order. The ids must be distinct.
+     */
+    public List<LedgerTxn> postAll(List<LedgerTxn> txns) {
+        if (txns.isEmpty()) {
+            return List.of();
+        }
+        Set<String> inserted = new HashSet<>(insertTxns(txns));
+        List<LedgerTxn> written = txns.stream().filter(txn -> inserted.contains(txn.txnId())).toList();
+        insertLegs(written);
+        // One crash point per transaction written: its rows are in, the database transaction not committed.
+        for (int i = 0; i < written.size(); i++) {
+            FaultInjection.checkpoint("ledger-write");
+        }
+        return written;
+    }
+
+    /** Inserts the transaction rows; returns the ids that were not in the ledger yet. */
+    private List<String> insertTxns(List<LedgerTxn> txns) {
+        int n = txns.size();
+        String[] txnIds = new String[n];
+        String[] accountIds = new String[n];
+        String[] types = new String[n];
+        Long[] amountsCents = new Long[n];
+        String[] descriptions = new String[n];
+        Date[] effectiveDates = new Date[n];
+        String[] runIds = new String[n];
+        Date[] runDates = new Date[n];
+        String[] resourceIds = new String[n];
+        Date[] usageMonths = new Date[n];
+        Long[] chargesCents = new Long[n];
+        Long[] collectedCents = new Long[n];
+        Long[] uncollectedCents = new Long[n];
+        String[] refersTo = new String[n];
+        Set<String> distinctIds = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            LedgerTxn txn = txns.get(i);
+            if (!distinctIds.add(txn.txnId())) {
+                throw new IllegalArgumentException("transaction " + txn.txnId() + " twice in one write");
+            }
+            txnIds[i] = txn.txnId();
+            accountIds[i] = txn.accountId();
+            types[i] = txn.type().code();
+            amountsCents[i] = txn.amountCents();
+            descriptions[i] = txn.description();
+            effectiveDates[i] = Date.valueOf(txn.effectiveDate());
+            runIds[i] = txn.runId();
+            runDates[i] = txn.runDate() == null ? null : Date.valueOf(txn.runDate());
+            resourceIds[i] = txn.resourceId();
+            usageMonths[i] = txn.usageMonth() == null ? null : Date.valueOf(txn.usageMonth());
+            LedgerTxn.DebitAmounts debit = txn.debit();
+            chargesCents[i] = debit == null ? null : debit.chargeCents();
+            collectedCents[i] = debit == null ? null : debit.collectedCents();
+            uncollectedCents[i] = debit == null ? null : debit.uncollectedCents();
+            refersTo[i] = txn.refersTo();
+        }
+        // A transaction may refer to another of the same write (an earning to its debit): foreign
+        // keys are checked at the end of the statement.
+        return jdbc.queryForList("""
                 insert into ledger_txn (txn_id, account_id, type, amount_cents, description, effective_date, run_id,
                     run_date, resource_id, usage_month, charge_cents, collected_cents, uncollected_cents, refers_to)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (txn_id) do nothing""", ps -> {
-            ps.setString(1, txn.txnId());
-            ps.setString(2, txn.accountId());
-            ps.setString(3, txn.type().code());
-            ps.setLong(4, txn.amountCents());
-            ps.setString(5, txn.description());
-            ps.setDate(6, Date.valueOf(txn.effectiveDate()));
-            ps.setString(7, txn.runId());
-            ps.setObject(8, txn.runDate() == null ? null : Date.valueOf(txn.runDate()), Types.DATE);
-            ps.setString(9, txn.resourceId());
-            ps.setObject(10, txn.usageMonth() == null ? null : Date.valueOf(txn.usageMonth()), Types.DATE);
-            LedgerTxn.DebitAmounts debit = txn.debit();
-            ps.setObject(11, debit == null ? null : debit.chargeCents(), Types.BIGINT);
-            ps.setObject(12, debit == null ? null : debit.collectedCents(), Types.BIGINT);
-            ps.setObject(13, debit == null ? null : debit.uncollectedCents(), Types.BIGINT);
-            ps.setString(14, txn.refersTo());
-        });
-        if (inserted == 0) {
-            return false;
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::date[], ?::text[],
+                    ?::date[], ?::text[], ?::date[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
+                on conflict (txn_id) do nothing
+                returning txn_id""", String.class,
+                array("text", txnIds), array("text", accountIds), array("text", types), array("bigint", amountsCents),
+                array("text", descriptions), array("date", effectiveDates), array("text", runIds),
+                array("date", runDates), array("text", resourceIds), array("date", usageMonths),
+                array("bigint", chargesCents), array("bigint", collectedCents), array("bigint", uncollectedCents),
+                array("text", refersTo));
+    }
+
+    /** Inserts the legs of the transactions, numbered 1..n in each transaction's order. */
+    private void insertLegs(List<LedgerTxn> txns) {
+        List<String> txnIds = new ArrayList<>();
+        List<Integer> legNumbers = new ArrayList<>();
+        List<String> ledgerAccounts = new ArrayList<>();
+        List<Long> amountsCents = new ArrayList<>();
+        for (LedgerTxn txn : txns) {
+            for (int i = 0; i < txn.legs().size(); i++) {
+                LedgerTxn.Leg leg = txn.legs().get(i);
+                txnIds.add(txn.txnId());
+                legNumbers.add(i + 1);
+                ledgerAccounts.add(leg.ledgerAccount());
+                amountsCents.add(leg.amountCents());
+            }
         }
-        List<Object[]> legs = new ArrayList<>();
-        for (int i = 0; i < txn.legs().size(); i++) {
-            LedgerTxn.Leg leg = txn.legs().get(i);
-            legs.add(new Object[] {txn.txnId(), i + 1, leg.ledgerAccount(), leg.amountCents()});
+        if (txnIds.isEmpty()) {
+            return;
         }
-        jdbc.batchUpdate("insert into ledger_entry (txn_id, leg, ledger_account, amount_cents) values (?, ?, ?, ?)", legs);
-        FaultInjection.checkpoint("ledger-write");
-        return true;
+        jdbc.update("""
+                insert into ledger_entry (txn_id, leg, ledger_account, amount_cents)
+                select * from unnest(?::text[], ?::integer[], ?::text[], ?::bigint[])""",
+                array("text", txnIds.toArray(String[]::new)), array("integer", legNumbers.toArray(Integer[]::new)),
+                array("text", ledgerAccounts.toArray(String[]::new)), array("bigint", amountsCents.toArray(Long[]::new)));
+    }
+
+    /** An array parameter, made by the statement's own connection (Connection.createArrayOf). */
+    private static SqlArrayValue array(String elementType, Object[] elements) {
+        return new SqlArrayValue(elementType, elements);
     }
 
     public boolean exists(String txnId) {
@@ -67,6 +142,17 @@ public class LedgerStore {
         Long sum = jdbc.queryForObject(
                 "select coalesce(sum(amount_cents), 0) from ledger_entry where ledger_account = ?", Long.class, ledgerAccount);
         return sum == null ? 0 : sum;
+    }
+
+    /** The balances of the ledger accounts, the sum of each one's entries; 0 for one without entries. */
+    public Map<String, Long> balancesCents(Collection<String> ledgerAccounts) {
+        Map<String, Long> balances = new HashMap<>();
+        ledgerAccounts.forEach(account -> balances.put(account, 0L));
+        jdbc.query("select ledger_account, sum(amount_cents) from ledger_entry where ledger_account = any(?) group by 1",
+                rs -> {
+                    balances.put(rs.getString(1), rs.getLong(2));
+                }, array("text", ledgerAccounts.toArray(String[]::new)));
+        return balances;
     }
 
     /** Balances of every ledger account whose name starts with the prefix. */

@@ -45,9 +45,9 @@ public class NightlyJobConfig {
         return new JobBuilder(JOB_NAME, repository)
                 .start(Steps.rerunnableTasklet("stage-usage", repository, transactions, steps::stageUsage))
                 .next(PartitionedSteps.byAccount(RATE_USAGE, ratePartition(repository, transactions, steps), repository,
-                        remote, steps::checkRejects))
+                        remote, steps::afterRating))
                 .next(PartitionedSteps.byAccount("post-wallets", postPartition(repository, transactions, steps), repository,
-                        remote))
+                        remote, steps::afterPosting))
                 .next(Steps.tasklet("auto-reload", repository, transactions, steps::autoReload))
                 .next(Steps.tasklet("roll-up", repository, transactions, steps::rollUp))
                 .next(Steps.tasklet("purge-analytics", repository, transactions, steps::purgeAnalytics))

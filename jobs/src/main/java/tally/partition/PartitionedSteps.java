@@ -13,9 +13,9 @@ import java.util.function.Consumer;
 /**
  * Builds a manager step that runs its worker step once per account partition. The partitions'
  * results are read back from the JobRepository (they may have run in other threads or JVMs) and
- * summed into the manager step, then {@code check} may fail the manager step: a failed manager
- * step is run again on restart, with all its partitions (the worker must be idempotent and allow
- * a start after completion).
+ * summed into the manager step; if all succeeded, {@code afterPartitions} runs and may fail the
+ * manager step. A failed manager step runs again on restart with its unfinished partitions, and with
+ * all of them if the worker step allows a start after completion (it must then be idempotent).
  */
 public final class PartitionedSteps {
 
@@ -23,11 +23,13 @@ public final class PartitionedSteps {
     }
 
     public static Step byAccount(String name, Step worker, JobRepository repository, RemotePartitioning remote,
-                                 Consumer<StepExecution> check) {
+                                 Consumer<StepExecution> afterPartitions) {
         RemoteStepExecutionAggregator sum = new RemoteStepExecutionAggregator(repository);
         StepExecutionAggregator aggregator = (StepExecution manager, Collection<StepExecution> partitions) -> {
             sum.aggregate(manager, partitions);
-            check.accept(manager);
+            if (!manager.getStatus().isUnsuccessful()) {
+                afterPartitions.accept(manager);
+            }
         };
         return new StepBuilder(name, repository)
                 .partitioner(worker.getName(), new AccountPartitioner())
@@ -35,10 +37,5 @@ public final class PartitionedSteps {
                 .partitionHandler(new AccountPartitionHandler(worker, remote))
                 .aggregator(aggregator)
                 .build();
-    }
-
-    public static Step byAccount(String name, Step worker, JobRepository repository, RemotePartitioning remote) {
-        return byAccount(name, worker, repository, remote, manager -> {
-        });
     }
 }

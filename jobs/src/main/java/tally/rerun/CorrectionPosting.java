@@ -96,13 +96,8 @@ public class CorrectionPosting {
         corrections.sort(Comparator.comparing((UsageDebits.CorrectionGroup c) -> c.usage().usageDate())
                 .thenComparing(c -> c.usage().resourceId()).thenComparing(UsageDebits.CorrectionGroup::runDate));
         long balance = ledger.balanceCents(LedgerAccounts.wallet(payer));
-        List<String> written = new ArrayList<>();
-        for (LedgerTxn txn : UsageDebits.planCorrections(payer, balance, corrections, runId, rules.version()).txns()) {
-            if (ledger.post(txn)) {
-                written.add(txn.txnId());
-            }
-        }
-        return written;
+        return ledger.postAll(UsageDebits.planCorrections(payer, balance, corrections, runId, rules.version()).txns())
+                .stream().map(LedgerTxn::txnId).toList();
     }
 
     private static String groupKey(String resourceId, LocalDate usageDate, LocalDate runDate) {
