@@ -36,11 +36,12 @@ class PartitionCountIT {
         for (String day : Sample.days()) {
             cli.ok("nightly", "--date", day, "--input", Sample.USAGE.toString(), "--partitions", String.valueOf(partitions));
         }
-        return outcome(cli, home);
+        return outcome(cli);
     }
 
     /** What the runs so far left that a user can look at, as text: ledger hash, balances, analytics, rated events. */
-    static Map<String, String> outcome(Cli cli, Path home) throws IOException {
+    static Map<String, String> outcome(Cli cli) throws IOException {
+        Path home = cli.home();
         Map<String, String> outcome = new LinkedHashMap<>();
         outcome.put("ledger hash", cli.ok("ledger", "verify").get("hash").asString());
         for (String account : Sample.accounts()) {

@@ -30,7 +30,14 @@ class RemoteNightlyIT {
     private Map<String, String> singleProcessOutcome() throws Exception {
         Cli cli = new Cli(tmp.resolve("single"));
         Sample.runAll(cli);
-        return PartitionCountIT.outcome(cli, tmp.resolve("single"));
+        return PartitionCountIT.outcome(cli);
+    }
+
+    /** The manager's CLI, on a fresh database with the sample's reference data. */
+    private Cli managerOnFreshDatabase() {
+        Cli cli = new Cli(TestDatabase.freshDatabaseUrl(), tmp.resolve("manager"));
+        cli.importSample();
+        return cli;
     }
 
     private static Cli.Result nightlyRemote(Cli cli, String day) {
@@ -40,10 +47,8 @@ class RemoteNightlyIT {
     @Test
     void aManagerAndTwoWorkersGiveTheLedgerAndAnalyticsOfTheSingleProcessRun() throws Exception {
         Map<String, String> expected = singleProcessOutcome();
-        String db = TestDatabase.freshDatabaseUrl();
-        Path home = tmp.resolve("manager");
-        Cli cli = new Cli(db, home);
-        cli.importSample();
+        Cli cli = managerOnFreshDatabase();
+        String db = cli.dbUrl();
         Worker first = Worker.start(db, tmp, "worker-1", null);
         Worker second = Worker.start(db, tmp, "worker-2", null);
         try {
@@ -51,7 +56,7 @@ class RemoteNightlyIT {
                 Cli.Result run = nightlyRemote(cli, day);
                 assertThat(run.exitCode()).as("%s", run).isZero();
             }
-            assertThat(PartitionCountIT.outcome(cli, home)).isEqualTo(expected);
+            assertThat(PartitionCountIT.outcome(cli)).isEqualTo(expected);
             assertThat(first.log() + second.log()).as("the partitions ran in the workers")
                     .contains("rate-usage-partition:p1of2").contains("rate-usage-partition:p2of2")
                     .contains("post-wallets-partition:p1of2").contains("post-wallets-partition:p2of2");
@@ -66,10 +71,8 @@ class RemoteNightlyIT {
     @Test
     void aWorkerKilledMidPostingLeavesTheSameLedgerOnceTheRunIsResumed() throws Exception {
         Map<String, String> expected = singleProcessOutcome();
-        String db = TestDatabase.freshDatabaseUrl();
-        Path home = tmp.resolve("manager");
-        Cli cli = new Cli(db, home);
-        cli.importSample();
+        Cli cli = managerOnFreshDatabase();
+        String db = cli.dbUrl();
         List<String> days = Sample.days();
         ExecutorService manager = Executors.newSingleThreadExecutor();
         // Alone at first, it rates both partitions, then halts (as kill -9) at its second ledger write, uncommitted.
@@ -89,7 +92,7 @@ class RemoteNightlyIT {
                 Cli.Result run = nightlyRemote(cli, day);
                 assertThat(run.exitCode()).as("%s", run).isZero();
             }
-            assertThat(PartitionCountIT.outcome(cli, home)).isEqualTo(expected);
+            assertThat(PartitionCountIT.outcome(cli)).isEqualTo(expected);
         } finally {
             manager.shutdownNow();
             doomed.kill();
