@@ -137,7 +137,7 @@ public class UsagePosting {
                     select resource_id, date_trunc('month', usage_date)::date as month, sum(charge_ucents) as exact_ucents
                     from usage_event
                     where payer_account_id = w.payer and arrival_date < ? and usage_date >= w.first_month
-                      and charge_ucents > 0
+                      and arrival_date >= w.first_month - 1 and charge_ucents > 0
                     group by 1, 2) h""", rs -> {
             before.computeIfAbsent(rs.getString(1), p -> new HashMap<>())
                     .computeIfAbsent(key(rs.getString(2), rs.getDate(3)), k -> new long[2])[0] = rs.getLong(4);

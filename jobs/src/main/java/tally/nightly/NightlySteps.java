@@ -14,6 +14,7 @@ import org.springframework.util.FileSystemUtils;
 import tally.analytics.DailyRollups;
 import tally.analytics.RetentionPurge;
 import tally.infra.BadInputException;
+import tally.infra.DayPartitions;
 import tally.infra.TallyConfig.TallySettings;
 import tally.ledger.UsagePosting;
 import tally.partition.AccountPartition;
@@ -88,6 +89,7 @@ public class NightlySteps {
             return RepeatStatus.FINISHED;
         }
         UsageStager.StageResult staged = stager.stage(p.inputDir(), p.date(), p.allowedLateness());
+        DayPartitions.usageEvents(jdbc).createDetached(p.date());
         log.info("{}: {} rows read from {} files, {} staged, {} rejected", p.runId(), staged.rowsRead(), staged.files(),
                 staged.rowsStaged(), staged.rowsRejected());
         contribution.incrementWriteCount(staged.rowsStaged());
@@ -100,7 +102,7 @@ public class NightlySteps {
         AccountPartition partition = AccountPartitioner.of(context.getStepContext().getStepExecution());
         Path ratedFile = runDir(p).resolve(NightlySummary.RATED_EVENTS_DIR)
                 .resolve("part-" + (partition.index() + 1) + "-of-" + partition.count() + ".parquet");
-        UsageRating.RatingResult rated = rating.rate(p.date(), RulesLoader.load(settings.rulesDir()),
+        UsageRating.RatingResult rated = rating.rate(p.date(), p.allowedLateness(), RulesLoader.load(settings.rulesDir()),
                 ReferenceData.load(jdbc), ratedFile, partition);
         log.info("{}: partition {}: {} rated, {} rejected, {} capped", p.runId(), partition, rated.rated(),
                 rated.rejected(), rated.capped());
@@ -111,14 +113,16 @@ public class NightlySteps {
 
     /**
      * Once every partition is rated: too many rejects fail the rating step (nothing is posted; its
-     * restart stages and rates the day again); otherwise the planner's statistics take in the day's
-     * usage_event rows for posting and the summary.
+     * restart stages and rates the day again); otherwise the day's usage_event table is attached,
+     * which builds its indexes, and the planner's statistics take in its rows for posting and the
+     * summary.
      */
     public void afterRating(StepExecution rating) {
         NightlyParameters p = NightlyParameters.from(rating.getJobParameters());
-        Date day = Date.valueOf(p.date());
-        checkRejects(p, day);
-        analyze("usage_event");
+        checkRejects(p, Date.valueOf(p.date()));
+        DayPartitions usageDays = DayPartitions.usageEvents(jdbc);
+        usageDays.attach(p.date());
+        usageDays.analyze(p.date());
     }
 
     /** Once every partition is posted: the planner's statistics take in the day's ledger rows for the summary. */
@@ -147,7 +151,7 @@ public class NightlySteps {
         BigDecimal rate = BigDecimal.valueOf(rejected).divide(BigDecimal.valueOf(read), MathContext.DECIMAL64);
         if (rate.compareTo(p.maxRejectRate()) > 0) {
             // The partitions committed their ratings; a failed day keeps only its rejects.
-            jdbc.update("delete from usage_event where arrival_date = ?", day);
+            DayPartitions.usageEvents(jdbc).drop(p.date());
             FileSystemUtils.deleteRecursively(runDir(p).resolve(NightlySummary.RATED_EVENTS_DIR).toFile());
             throw new BadInputException(rejected + " of " + read + " rows of " + p.inputDir().resolve("date=" + p.date())
                     + " were rejected (" + rate.movePointRight(2).stripTrailingZeros().toPlainString() + "%), over the limit of "

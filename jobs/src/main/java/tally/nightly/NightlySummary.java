@@ -5,9 +5,11 @@ import org.apache.commons.csv.CSVPrinter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tally.cli.Json;
+import tally.infra.DayPartitions;
 import tally.ledger.LedgerChecks;
 import tally.money.Money;
 import tally.rating.Rater;
+import tally.rating.UsageRating;
 import tally.report.RunReport;
 import tally.rules.RatingRules;
 import tally.wallet.AutoReloads;
@@ -67,7 +69,7 @@ public class NightlySummary {
         long rated = count("select count(*) from usage_event where arrival_date = ?", day);
         long firstSightings = count("""
                 select count(distinct s.event_id) from staged_event s where s.arrival_date = ?
-                and not exists (select 1 from usage_event u where u.event_id = s.event_id and u.arrival_date <> s.arrival_date)""", day);
+                and not exists (%s)""".formatted(UsageRating.rateEarlier("s", p.allowedLateness())), day);
         long duplicates = staged - firstSightings;
         long capped = count("select count(*) from usage_event where arrival_date = ? and capped", day);
 
@@ -148,8 +150,8 @@ public class NightlySummary {
 
     /** The day's staging scratch space, no longer needed once the summary is stored. */
     private void clearScratch(Date day) {
-        jdbc.update("delete from staged_event where arrival_date = ?", day);
-        jdbc.update("delete from contested_event where arrival_date = ?", day);
+        DayPartitions.stagedEvents(jdbc).drop(day.toLocalDate());
+        jdbc.update("delete from repeated_event where arrival_date = ?", day);
     }
 
     private long count(String sql, Object... args) {
@@ -186,6 +188,7 @@ public class NightlySummary {
                     from usage_event u
                     where u.arrival_date <= ? and u.charge_ucents > 0
                       and u.usage_date >= (select min(usage_month) from keys)
+                      and u.arrival_date >= (select min(usage_month) from keys) - 1
                     group by 1, 2, 3)
                 select p.account_id, p.resource_id, p.usage_month, p.cents, coalesce(e.ucents, 0)
                 from posted p left join exact e using (account_id, resource_id, usage_month)""", rs -> {

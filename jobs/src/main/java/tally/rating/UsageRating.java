@@ -3,6 +3,7 @@ package tally.rating;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
+import tally.infra.DayPartitions;
 import tally.infra.PgCopy;
 import tally.ledger.PostingIds;
 import tally.partition.AccountPartition;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,36 +58,38 @@ public class UsageRating {
 
     /**
      * Rates the day's staged events of one account partition, replacing what an earlier attempt
-     * of the same partition stored. An event_id staged under two accounts belongs to its first
-     * sighting's partition only ({@code contested_event}, filled by staging), so the result does not
-     * depend on how the accounts are partitioned.
+     * of the same partition stored, into the day's own usage_event table (attached with its indexes
+     * once every partition is rated, {@link DayPartitions}). Of an event_id staged more than once only
+     * its first sighting is considered ({@code repeated_event}, filled by staging), so the result does
+     * not depend on how the accounts are partitioned.
      */
-    public RatingResult rate(LocalDate arrivalDay, RatingRules rules, ReferenceData reference, Path ratedFile,
-                             AccountPartition partition) {
-        jdbc.update("delete from usage_event where arrival_date = ? and " + partition.sql("account_id"), arrivalDay);
+    public RatingResult rate(LocalDate arrivalDay, Duration allowedLateness, RatingRules rules, ReferenceData reference,
+                             Path ratedFile, AccountPartition partition) {
+        String usageTable = DayPartitions.usageEvents(jdbc).table(arrivalDay);
+        jdbc.update("delete from " + usageTable + " where " + partition.sql("account_id"));
         jdbc.update("""
                 delete from rejected_event r where r.arrival_date = ? and r.reason in %s
                 and exists (select 1 from staged_event s where s.arrival_date = r.arrival_date
                             and s.source_file = r.source_file and s.source_row = r.source_row and %s)"""
                 .formatted(Rater.REJECT_REASONS_SQL, partition.sql("s.account_id")), arrivalDay);
         Rater rater = new Rater(rules, reference);
-        Date arrival = Date.valueOf(arrivalDay);
         long[] counts = new long[4]; // rated, considered, rejected, capped
         List<RowOutcome.Rejected> rejects = new ArrayList<>();
         CapState caps = new CapState(jdbc, arrivalDay);
-        try (PgCopy copy = new PgCopy(dataSource, "usage_event", USAGE_COLUMNS);
+        try (PgCopy copy = new PgCopy(dataSource, usageTable, USAGE_COLUMNS);
              RatedEventFile out = new RatedEventFile(ratedFile)) {
             JdbcTemplate streaming = new JdbcTemplate(dataSource);
             streaming.setFetchSize(FETCH_SIZE);
             streaming.query("""
-                    select s.* from (
-                        select distinct on (event_id) * from staged_event
-                        where arrival_date = ? and %s order by event_id, source_file, source_row) s
-                    where not exists (select 1 from usage_event u where u.event_id = s.event_id)
-                    and not exists (select 1 from contested_event c where c.arrival_date = s.arrival_date
-                                    and c.event_id = s.event_id
-                                    and (c.source_file, c.source_row) <> (s.source_file, s.source_row))
-                    order by s.resource_id nulls first, s.occurred_at, s.event_id""".formatted(partition.sql("account_id")),
+                    select s.* from %s s
+                    where %s
+                    and not exists (select 1 from repeated_event r where r.arrival_date = s.arrival_date
+                                    and r.event_id = s.event_id
+                                    and (r.source_file, r.source_row) <> (s.source_file, s.source_row))
+                    and not exists (%s)
+                    order by s.resource_id nulls first, s.occurred_at, s.event_id"""
+                            .formatted(DayPartitions.stagedEvents(jdbc).table(arrivalDay), partition.sql("s.account_id"),
+                                    rateEarlier("s", allowedLateness)),
                     (RowCallbackHandler) rs -> {
                 counts[1]++;
                 UsageEvent event = toEvent(rs);
@@ -116,10 +120,24 @@ public class UsageRating {
                 if (rated.capped()) {
                     counts[3]++;
                 }
-            }, arrival);
+            });
         }
         RejectStore.insert(jdbc, arrivalDay, rejects);
         return new RatingResult(counts[0], counts[2], counts[3]);
+    }
+
+    /**
+     * SQL: the staged row {@code s} was stored on another arrival day (a duplicate). A copy of an
+     * event can only have arrived from the day before its usage day (the validator's future
+     * tolerance) to its usage day plus the allowed lateness and a day of rounding, so only those days'
+     * partitions are looked at (docs/rulings.md "Dedup window").
+     */
+    public static String rateEarlier(String staged, Duration allowedLateness) {
+        String usageDay = "(" + staged + ".occurred_at at time zone 'UTC')::date";
+        return """
+                select 1 from usage_event u where u.event_id = %1$s.event_id and u.arrival_date <> %1$s.arrival_date
+                and u.arrival_date between %2$s - 1 and %2$s + %3$d"""
+                .formatted(staged, usageDay, allowedLateness.toDays() + 1);
     }
 
     /** The event of a {@code staged_event} or {@code usage_event} row. */
@@ -135,8 +153,9 @@ public class UsageRating {
     }
 
     /**
-     * Cap state of the bot currently streaming: loaded from what earlier arrival days charged it,
-     * then updated event by event. Events arrive grouped by resource, so one bot is held at a time.
+     * Cap state of the bot currently streaming: loaded from what earlier arrival days charged it
+     * (only for a bot with a cap: without one the history changes nothing), then updated event by
+     * event. Events arrive grouped by resource, so one bot is held at a time.
      */
     static final class CapState {
         private final JdbcTemplate jdbc;
@@ -153,6 +172,9 @@ public class UsageRating {
             if (!bot.botId().equals(botId)) {
                 botId = bot.botId();
                 spend = new BotSpend(bot);
+                if (!bot.hasCaps()) {
+                    return spend;
+                }
                 jdbc.query("""
                         select conversation_id, usage_date, sum(charge_ucents) from usage_event
                         where resource_id = ? and kind = 'bot_message' and arrival_date < ? and charge_ucents > 0

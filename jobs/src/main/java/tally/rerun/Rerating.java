@@ -44,13 +44,14 @@ public class Rerating {
     }
 
     public RerateResult rerate(LocalDate from, LocalDate to, RatingRules rules, ReferenceData reference) {
-        jdbc.execute("create temporary table rerated (event_id text primary key, cost_ucents bigint not null, "
-                + "charge_ucents bigint not null, capped boolean not null) on commit drop");
+        jdbc.execute("create temporary table rerated (event_id text not null, arrival_date date not null, "
+                + "cost_ucents bigint not null, charge_ucents bigint not null, capped boolean not null, "
+                + "primary key (event_id, arrival_date)) on commit drop");
         Rater rater = new Rater(rules, reference);
         List<String> unrateable = new ArrayList<>();
         long[] rerated = new long[1];
         BotReplay replay = new BotReplay();
-        try (PgCopy copy = new PgCopy(dataSource, "rerated", List.of("event_id", "cost_ucents", "charge_ucents", "capped"))) {
+        try (PgCopy copy = new PgCopy(dataSource, "rerated", List.of("event_id", "arrival_date", "cost_ucents", "charge_ucents", "capped"))) {
             JdbcTemplate streaming = new JdbcTemplate(dataSource);
             streaming.setFetchSize(FETCH_SIZE);
             streaming.query("""
@@ -77,7 +78,7 @@ public class Rerating {
                             return;
                         }
                         RatingOutcome.Rated r = (RatingOutcome.Rated) outcome;
-                        copy.row(event.eventId(), r.costUcents(), r.chargeUcents(), r.capped());
+                        copy.row(event.eventId(), rs.getDate("arrival_date").toLocalDate(), r.costUcents(), r.chargeUcents(), r.capped());
                         rerated[0]++;
                     }, Date.valueOf(from), Date.valueOf(to), Date.valueOf(from), Date.valueOf(to),
                     Date.valueOf(from), Date.valueOf(to));
@@ -87,13 +88,13 @@ public class Rerating {
                     + " (fix rating-rules and rerun; nothing was posted): " + String.join("; ", unrateable));
         }
         Long changed = jdbc.queryForObject("""
-                select count(*) from usage_event u join rerated r using (event_id)
+                select count(*) from usage_event u join rerated r using (event_id, arrival_date)
                 where (u.cost_ucents, u.charge_ucents, u.capped) is distinct from (r.cost_ucents, r.charge_ucents, r.capped)""",
                 Long.class);
         jdbc.update("""
                 update usage_event u set cost_ucents = r.cost_ucents, charge_ucents = r.charge_ucents, capped = r.capped,
                     rules_version = ?
-                from rerated r where r.event_id = u.event_id""", rules.version());
+                from rerated r where r.event_id = u.event_id and r.arrival_date = u.arrival_date""", rules.version());
         return new RerateResult(rerated[0], changed == null ? 0 : changed);
     }
 

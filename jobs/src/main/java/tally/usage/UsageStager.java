@@ -6,6 +6,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import tally.infra.DayPartitions;
 import tally.infra.FaultInjection;
 import tally.infra.PgCopy;
 
@@ -60,8 +61,10 @@ public class UsageStager {
     }
 
     public StageResult stage(Path inputDir, LocalDate arrivalDay, Duration allowedLateness) {
-        jdbc.update("delete from staged_event where arrival_date = ?", arrivalDay);
-        jdbc.update("delete from contested_event where arrival_date = ?", arrivalDay);
+        DayPartitions stagedDays = DayPartitions.stagedEvents(jdbc);
+        stagedDays.drop(arrivalDay);
+        stagedDays.createUnlogged(arrivalDay);
+        jdbc.update("delete from repeated_event where arrival_date = ?", arrivalDay);
         jdbc.update("delete from rejected_event where arrival_date = ?", arrivalDay);
         List<Path> files = UsageFiles.list(inputDir, arrivalDay);
         RowValidator validator = new RowValidator(arrivalDay, allowedLateness);
@@ -69,7 +72,7 @@ public class UsageStager {
         long staged = 0;
         long rejected = 0;
         List<RowOutcome.Rejected> rejects = new ArrayList<>();
-        try (PgCopy copy = PgCopy.streaming(dataSource, "staged_event", STAGED_COLUMNS);
+        try (PgCopy copy = PgCopy.streaming(dataSource, stagedDays.table(arrivalDay), STAGED_COLUMNS);
              ProgressBar progress = progressBar(arrivalDay)) {
             for (Path file : files) {
                 String name = UsageFiles.partition(inputDir, arrivalDay).getFileName() + "/" + file.getFileName();
@@ -107,18 +110,19 @@ public class UsageStager {
         }
         RejectStore.insert(jdbc, arrivalDay, rejects);
         rejected += rejects.size();
-        recordContested(arrivalDay);
+        recordRepeated(stagedDays.table(arrivalDay));
         return new StageResult(read, staged, rejected, files.size());
     }
 
-    /** Event ids staged under more than one account, with their first sighting (see contested_event). */
-    private void recordContested(LocalDate arrivalDay) {
+    /**
+     * Event ids staged more than once, with their first sighting (see repeated_event): the only copy
+     * rating considers, whichever account partition it falls in.
+     */
+    private void recordRepeated(String stagedTable) {
         jdbc.update("""
-                insert into contested_event (arrival_date, event_id, source_file, source_row)
-                select distinct on (event_id) arrival_date, event_id, source_file, source_row from staged_event
-                where arrival_date = ? and event_id in (
-                    select event_id from staged_event where arrival_date = ?
-                    group by event_id having min(account_id) <> max(account_id))
-                order by event_id, source_file, source_row""", arrivalDay, arrivalDay);
+                insert into repeated_event (arrival_date, event_id, source_file, source_row)
+                select distinct on (event_id) arrival_date, event_id, source_file, source_row from %s
+                where event_id in (select event_id from %s group by event_id having count(*) > 1)
+                order by event_id, source_file, source_row""".formatted(stagedTable, stagedTable));
     }
 }
