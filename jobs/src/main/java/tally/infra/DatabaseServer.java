@@ -72,7 +72,7 @@ public final class DatabaseServer implements AutoCloseable {
                     .setServerConfig("max_wal_size", "8GB")
                     .setServerConfig("checkpoint_timeout", "30min")
                     .setServerConfig("work_mem", "64MB")
-                    .setServerConfig("maintenance_work_mem", "256MB")
+                    .setServerConfig("maintenance_work_mem", "1GB")
                     .start();
             String url = pg.getJdbcUrl("postgres", "postgres");
             return new DatabaseServer(url, "postgres", pg, channel, lock);

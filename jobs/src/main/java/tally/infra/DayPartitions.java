@@ -3,6 +3,14 @@ package tally.infra;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.time.format.DateTimeFormatter;
 
 /**
@@ -53,12 +61,57 @@ public final class DayPartitions {
                 .formatted(table(day), parent, day));
     }
 
-    /** Attaches the day's table, building the parent's indexes on it; nothing if attached already. */
+    /**
+     * Attaches the day's table; nothing if attached already. The parent's indexes are built on it
+     * first, {@link #CONCURRENT_BUILDS} at a time on separate connections (ATTACH would build them
+     * one after the other), and ATTACH adopts them.
+     */
     public void attach(LocalDate day) {
-        if (!isAttached(day)) {
-            jdbc.execute("alter table %s attach partition %s for values from ('%s') to ('%s')"
-                    .formatted(parent, table(day), day, day.plusDays(1)));
+        if (isAttached(day)) {
+            return;
         }
+        String table = table(day);
+        List<String> builds = jdbc.queryForList("""
+                select pg_get_indexdef(indexrelid) from pg_index where indrelid = ?::regclass
+                order by pg_relation_size(indexrelid) desc, indexrelid""", String.class, parent).stream()
+                .map(definition -> onDayTable(definition, table)).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_BUILDS);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (String sql : builds) {
+                running.add(pool.submit(() -> jdbc.execute(sql)));
+            }
+            for (Future<?> build : running) {
+                build.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while indexing " + table, e);
+        } finally {
+            pool.shutdownNow();
+        }
+        jdbc.execute("alter table %s attach partition %s for values from ('%s') to ('%s')"
+                .formatted(parent, table, day, day.plusDays(1)));
+    }
+
+    /** Index builds running at once while attaching a day (each may also use parallel workers). */
+    static final int CONCURRENT_BUILDS = 2;
+
+    private static final Pattern PARENT_INDEX = Pattern.compile("^CREATE (UNIQUE )?INDEX (\\S+) ON ONLY (\\S+) USING (.*)$");
+
+    /** A parent's index definition (pg_get_indexdef), as the same index on the day's table. */
+    static String onDayTable(String parentIndexDefinition, String dayTable) {
+        Matcher m = PARENT_INDEX.matcher(parentIndexDefinition);
+        if (!m.matches()) {
+            throw new IllegalStateException("unexpected index definition: " + parentIndexDefinition);
+        }
+        String parentTable = m.group(3).substring(m.group(3).indexOf('.') + 1);
+        String parentIndex = m.group(2);
+        String name = dayTable + "_" + (parentIndex.startsWith(parentTable + "_")
+                ? parentIndex.substring(parentTable.length() + 1) : parentIndex);
+        return "create %sindex if not exists %s on %s using %s".formatted(m.group(1) == null ? "" : "unique ", name, dayTable, m.group(4));
     }
 
     public boolean isAttached(LocalDate day) {

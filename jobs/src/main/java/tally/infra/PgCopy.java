@@ -1,15 +1,10 @@
 package tally.infra;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.QuoteMode;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,19 +17,20 @@ import java.util.List;
  * else: {@link #pause()} ends it (the next row opens another); a copier made with a batch size
  * ends it every that many rows, which leaves the connection free between batches for a streaming
  * cursor on the same transaction.
+ * <p>
+ * Rows are written in COPY's text format (tab-separated, {@code \N} for null, backslash escapes),
+ * formatted here directly: commons-csv's general-purpose printer was ~15% of the nightly's CPU.
  */
 public final class PgCopy implements AutoCloseable {
 
     /** Rows per COPY when the connection also streams a cursor. */
     public static final int DEFAULT_BATCH_ROWS = 5_000;
     private static final int CHUNK_CHARS = 1 << 16;
-    private static final CSVFormat FORMAT = CSVFormat.POSTGRESQL_CSV.builder().setQuoteMode(QuoteMode.ALL_NON_NULL).get();
 
     private final DataSource dataSource;
     private final String sql;
     private final long batchRows;
     private final StringBuilder buffer = new StringBuilder(CHUNK_CHARS * 2);
-    private final CSVPrinter printer;
     private Connection connection;
     private CopyIn copy;
     private long inCopy;
@@ -47,13 +43,8 @@ public final class PgCopy implements AutoCloseable {
 
     private PgCopy(DataSource dataSource, String table, List<String> columns, long batchRows) {
         this.dataSource = dataSource;
-        this.sql = "copy " + table + " (" + String.join(", ", columns) + ") from stdin with (format csv)";
+        this.sql = "copy " + table + " (" + String.join(", ", columns) + ") from stdin";
         this.batchRows = batchRows;
-        try {
-            this.printer = new CSVPrinter(buffer, FORMAT);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A copier that keeps one COPY open until {@link #pause()} or {@link #close()}. */
@@ -61,17 +52,48 @@ public final class PgCopy implements AutoCloseable {
         return new PgCopy(dataSource, table, columns, Long.MAX_VALUE);
     }
 
+    /** One row: values in column order; null, numbers, booleans, or anything whose toString PostgreSQL parses. */
     public void row(Object... values) {
-        try {
-            printer.printRecord(values);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                buffer.append('\t');
+            }
+            append(values[i]);
         }
+        buffer.append('\n');
         rows++;
         if (++inCopy == batchRows) {
             pause();
         } else if (batchRows == Long.MAX_VALUE && buffer.length() >= CHUNK_CHARS) {
             send(); // a batching copier holds its rows until the batch ends: no COPY is open while its cursor fetches
+        }
+    }
+
+    private void append(Object value) {
+        if (value == null) {
+            buffer.append("\\N");
+        } else if (value instanceof Long n) {
+            buffer.append(n.longValue());
+        } else if (value instanceof Integer n) {
+            buffer.append(n.intValue());
+        } else if (value instanceof Boolean b) {
+            buffer.append(b ? 't' : 'f');
+        } else {
+            appendEscaped(value.toString());
+        }
+    }
+
+    /** Text-format escaping: backslash, newline, carriage return and tab are written as escapes. */
+    private void appendEscaped(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\' -> buffer.append("\\\\");
+                case '\n' -> buffer.append("\\n");
+                case '\r' -> buffer.append("\\r");
+                case '\t' -> buffer.append("\\t");
+                default -> buffer.append(c);
+            }
         }
     }
 
