@@ -64,17 +64,24 @@ public final class DayPartitions {
     /**
      * Attaches the day's table; nothing if attached already. The parent's indexes are built on it
      * first, {@link #CONCURRENT_BUILDS} at a time on separate connections (ATTACH would build them
-     * one after the other), and ATTACH adopts them.
+     * one after the other), the primary key is made from its index, and ATTACH adopts them all.
      */
     public void attach(LocalDate day) {
         if (isAttached(day)) {
             return;
         }
         String table = table(day);
-        List<String> builds = jdbc.queryForList("""
-                select pg_get_indexdef(indexrelid) from pg_index where indrelid = ?::regclass
-                order by pg_relation_size(indexrelid) desc, indexrelid""", String.class, parent).stream()
-                .map(definition -> onDayTable(definition, table)).toList();
+        List<String> primaryKey = new ArrayList<>();
+        List<String> builds = new ArrayList<>();
+        jdbc.query("""
+                select pg_get_indexdef(i.indexrelid), i.indisprimary from pg_index i where i.indrelid = ?::regclass
+                order by i.indisprimary desc, i.indexrelid""", rs -> {
+            IndexBuild build = onDayTable(rs.getString(1), table);
+            builds.add(build.sql());
+            if (rs.getBoolean(2)) {
+                primaryKey.add(build.name());
+            }
+        }, parent);
         ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_BUILDS);
         try {
             List<Future<?>> running = new ArrayList<>();
@@ -92,6 +99,12 @@ public final class DayPartitions {
         } finally {
             pool.shutdownNow();
         }
+        for (String index : primaryKey) {
+            if (!Boolean.TRUE.equals(jdbc.queryForObject(
+                    "select exists (select 1 from pg_constraint where conrelid = ?::regclass and contype = 'p')", Boolean.class, table))) {
+                jdbc.execute("alter table %s add primary key using index %s".formatted(table, index));
+            }
+        }
         jdbc.execute("alter table %s attach partition %s for values from ('%s') to ('%s')"
                 .formatted(parent, table, day, day.plusDays(1)));
     }
@@ -101,8 +114,12 @@ public final class DayPartitions {
 
     private static final Pattern PARENT_INDEX = Pattern.compile("^CREATE (UNIQUE )?INDEX (\\S+) ON ONLY (\\S+) USING (.*)$");
 
+    /** An index of a day's table and the statement that builds it. */
+    record IndexBuild(String name, String sql) {
+    }
+
     /** A parent's index definition (pg_get_indexdef), as the same index on the day's table. */
-    static String onDayTable(String parentIndexDefinition, String dayTable) {
+    static IndexBuild onDayTable(String parentIndexDefinition, String dayTable) {
         Matcher m = PARENT_INDEX.matcher(parentIndexDefinition);
         if (!m.matches()) {
             throw new IllegalStateException("unexpected index definition: " + parentIndexDefinition);
@@ -111,7 +128,8 @@ public final class DayPartitions {
         String parentIndex = m.group(2);
         String name = dayTable + "_" + (parentIndex.startsWith(parentTable + "_")
                 ? parentIndex.substring(parentTable.length() + 1) : parentIndex);
-        return "create %sindex if not exists %s on %s using %s".formatted(m.group(1) == null ? "" : "unique ", name, dayTable, m.group(4));
+        return new IndexBuild(name, "create %sindex if not exists %s on %s using %s"
+                .formatted(m.group(1) == null ? "" : "unique ", name, dayTable, m.group(4)));
     }
 
     public boolean isAttached(LocalDate day) {

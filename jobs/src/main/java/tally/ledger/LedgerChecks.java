@@ -29,37 +29,53 @@ public class LedgerChecks {
         this.jdbc = jdbc;
     }
 
-    /** Each invariant by name, with up to 5 offending ids (empty when it holds). */
+    /**
+     * Each invariant over the whole ledger by name, with up to 5 offending ids (empty when it
+     * holds); also that every kept wallet balance ({@code ledger_balance}) equals its entries.
+     */
     public Map<String, List<String>> violations() {
+        Map<String, List<String>> result = violations("true", """
+                select ledger_account from ledger_entry where ledger_account like 'wallet:%'
+                group by 1 having sum(amount_cents) < 0 order by 1 limit 5""");
+        result.put("kept_wallet_balances_equal_entries", jdbc.queryForList("""
+                with by_entry as (
+                    select ledger_account, sum(amount_cents) as cents from ledger_entry
+                    where ledger_account like 'wallet:%' group by 1)
+                select coalesce(k.ledger_account, e.ledger_account) from ledger_balance k full join by_entry e using (ledger_account)
+                where coalesce(k.balance_cents, 0) <> coalesce(e.cents, 0) order by 1 limit 5""", String.class));
+        return result;
+    }
+
+    /**
+     * The same invariants over one run's transactions, and no negative kept wallet balance: what a
+     * nightly run checks. Its cost follows the run, not the ledger's history (a whole-ledger check
+     * every night grows by a night's postings each day); {@code ledger verify} checks everything.
+     */
+    public Map<String, List<String>> violationsOf(String runId) {
+        return violations("t.run_id = " + quoted(runId),
+                "select ledger_account from ledger_balance where balance_cents < 0 order by 1 limit 5");
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    /**
+     * {@code scope}: a condition on the transactions {@code t} checked; {@code negativeWalletsSql}:
+     * the query listing negative wallets.
+     */
+    private Map<String, List<String>> violations(String scope, String negativeWalletsSql) {
         Map<String, List<String>> result = new LinkedHashMap<>();
         result.put("transactions_balance", jdbc.queryForList("""
-                select t.txn_id from ledger_txn t left join ledger_entry e using (txn_id)
-                group by t.txn_id having coalesce(sum(e.amount_cents), 0) <> 0 order by 1 limit 5""", String.class));
-        result.put("wallet_balance_equals_entries", jdbc.queryForList("""
-                with by_txn as (
-                    select account_id, sum(amount_cents) as cents from ledger_txn
-                    where type in ('deposit', 'debit', 'refund') group by 1),
-                by_entry as (
-                    select substr(ledger_account, 8) as account_id, sum(amount_cents) as cents from ledger_entry
-                    where ledger_account like 'wallet:%' group by 1)
-                select coalesce(t.account_id, e.account_id) from by_txn t full join by_entry e using (account_id)
-                where coalesce(t.cents, 0) <> coalesce(e.cents, 0) order by 1 limit 5""", String.class));
-        result.put("no_negative_wallet", jdbc.queryForList("""
-                select ledger_account from ledger_entry where ledger_account like 'wallet:%'
-                group by 1 having sum(amount_cents) < 0 order by 1 limit 5""", String.class));
-        result.put("creator_balance_equals_entries", jdbc.queryForList("""
-                with by_txn as (
-                    select account_id, sum(amount_cents) as cents from ledger_txn
-                    where type in ('earning', 'payout') group by 1),
-                by_entry as (
-                    select substr(ledger_account, 17) as account_id, sum(amount_cents) as cents from ledger_entry
-                    where ledger_account like 'payable:creator:%' group by 1)
-                select coalesce(t.account_id, e.account_id) from by_txn t full join by_entry e using (account_id)
-                where coalesce(t.cents, 0) <> coalesce(e.cents, 0) order by 1 limit 5""", String.class));
+                select t.txn_id from ledger_txn t left join ledger_entry e using (txn_id) where %s
+                group by t.txn_id having coalesce(sum(e.amount_cents), 0) <> 0 order by 1 limit 5""".formatted(scope), String.class));
+        result.put("wallet_balance_equals_entries", ownerEqualsEntries(scope, "'deposit', 'debit', 'refund'", "wallet:"));
+        result.put("no_negative_wallet", jdbc.queryForList(negativeWalletsSql, String.class));
+        result.put("creator_balance_equals_entries", ownerEqualsEntries(scope, "'earning', 'payout'", "payable:creator:"));
         result.put("debits_add_up", jdbc.queryForList("""
-                select txn_id from ledger_txn where type = 'debit'
-                and (charge_cents <> collected_cents + uncollected_cents or amount_cents <> -collected_cents)
-                order by 1 limit 5""", String.class));
+                select t.txn_id from ledger_txn t where %s and t.type = 'debit'
+                and (t.charge_cents <> t.collected_cents + t.uncollected_cents or t.amount_cents <> -t.collected_cents)
+                order by 1 limit 5""".formatted(scope), String.class));
         result.put("payouts_match_ledger", jdbc.queryForList("""
                 with returned as (
                     select refers_to as payout_id, sum(amount_cents) as cents from ledger_txn
@@ -67,15 +83,36 @@ public class LedgerChecks {
                 select p.payout_id from payout p
                 left join ledger_txn t on t.txn_id = p.payout_id
                 left join returned r on r.payout_id = p.payout_id
-                where t.amount_cents is distinct from -p.amount_cents
+                where (t.txn_id is null or %1$s)
+                  and (t.amount_cents is distinct from -p.amount_cents
                    or coalesce(r.cents, 0) not between 0 and p.amount_cents
                    or (p.status = 'failed' and coalesce(r.cents, 0) <> p.amount_cents)
-                   or (p.status in ('pending', 'paid') and coalesce(r.cents, 0) <> 0)
+                   or (p.status in ('pending', 'paid') and coalesce(r.cents, 0) <> 0))
                 union all
-                select t.txn_id from ledger_txn t where t.type = 'payout' and t.refers_to is null
+                select t.txn_id from ledger_txn t where %1$s and t.type = 'payout' and t.refers_to is null
                    and not exists (select 1 from payout p where p.payout_id = t.txn_id)
-                order by 1 limit 5""", String.class));
+                order by 1 limit 5""".formatted(scope), String.class));
         return result;
+    }
+
+    /**
+     * Owners whose transactions of these types (in scope) do not sum to their entries on the
+     * owner's ledger account (prefix + account id) in those same transactions.
+     */
+    private List<String> ownerEqualsEntries(String scope, String types, String accountPrefix) {
+        return jdbc.queryForList("""
+                with txns as (
+                    select t.txn_id, t.account_id, t.amount_cents from ledger_txn t where %1$s and t.type in (%2$s)),
+                by_txn as (
+                    select account_id, sum(amount_cents) as cents from txns group by 1),
+                by_entry as (
+                    select substr(e.ledger_account, %4$d) as account_id, sum(e.amount_cents) as cents
+                    from ledger_entry e where e.ledger_account like '%3$s%%' and %5$s group by 1)
+                select coalesce(t.account_id, e.account_id) from by_txn t full join by_entry e using (account_id)
+                where coalesce(t.cents, 0) <> coalesce(e.cents, 0) order by 1 limit 5"""
+                .formatted(scope, types, accountPrefix, accountPrefix.length() + 1,
+                        scope.equals("true") ? "true" : "e.txn_id in (select txn_id from ledger_txn t where " + scope + ")"),
+                String.class);
     }
 
     public static boolean allHold(Map<String, List<String>> violations) {

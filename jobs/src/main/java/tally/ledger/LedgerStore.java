@@ -137,31 +137,24 @@ public class LedgerStore {
                 "select exists (select 1 from ledger_txn where txn_id = ?)", Boolean.class, txnId));
     }
 
-    /** The balance of one ledger account: the sum of its entries. */
-    public long balanceCents(String ledgerAccount) {
-        Long sum = jdbc.queryForObject(
-                "select coalesce(sum(amount_cents), 0) from ledger_entry where ledger_account = ?", Long.class, ledgerAccount);
-        return sum == null ? 0 : sum;
+    /** A wallet's balance (wallet:A), kept with its entries (ledger_balance, V13); 0 before any entry. */
+    public long walletBalanceCents(String wallet) {
+        return walletBalancesCents(List.of(wallet)).get(wallet);
     }
 
-    /** The balances of the ledger accounts, the sum of each one's entries; 0 for one without entries. */
-    public Map<String, Long> balancesCents(Collection<String> ledgerAccounts) {
+    /** The wallets' balances (wallet:A), kept with their entries (ledger_balance, V13); 0 before any entry. */
+    public Map<String, Long> walletBalancesCents(Collection<String> wallets) {
         Map<String, Long> balances = new HashMap<>();
-        ledgerAccounts.forEach(account -> balances.put(account, 0L));
-        jdbc.query("select ledger_account, sum(amount_cents) from ledger_entry where ledger_account = any(?) group by 1",
+        for (String wallet : wallets) {
+            if (!wallet.startsWith("wallet:")) {
+                throw new IllegalArgumentException(wallet + " is not a wallet account");
+            }
+            balances.put(wallet, 0L);
+        }
+        jdbc.query("select ledger_account, balance_cents from ledger_balance where ledger_account = any(?)",
                 rs -> {
                     balances.put(rs.getString(1), rs.getLong(2));
-                }, array("text", ledgerAccounts.toArray(String[]::new)));
-        return balances;
-    }
-
-    /** Balances of every ledger account whose name starts with the prefix. */
-    public Map<String, Long> balancesWithPrefix(String prefix) {
-        Map<String, Long> balances = new HashMap<>();
-        jdbc.query("select ledger_account, sum(amount_cents) from ledger_entry where ledger_account like ? group by 1",
-                rs -> {
-                    balances.put(rs.getString(1), rs.getLong(2));
-                }, prefix.replace("_", "\\_") + "%");
+                }, array("text", wallets.toArray(String[]::new)));
         return balances;
     }
 }

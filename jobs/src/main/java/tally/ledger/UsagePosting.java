@@ -76,7 +76,7 @@ public class UsagePosting {
         Map<String, List<UsageDebits.Group>> groups = usageGroups(payers, arrivalDay, rules, reference);
         Map<String, Map<UsageDebits.CarryKey, CarriedRounding>> carries = carriesBefore(groups, arrivalDay);
         Map<String, Map<String, Long>> alreadyPosted = debitsAlreadyPosted(payers, runId);
-        Map<String, Long> balancesCents = ledger.balancesCents(wallets);
+        Map<String, Long> balancesCents = ledger.walletBalancesCents(wallets);
 
         List<LedgerTxn> txns = new ArrayList<>();
         for (String payer : payers) {

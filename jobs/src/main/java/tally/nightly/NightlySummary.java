@@ -102,7 +102,7 @@ public class NightlySummary {
         controls.put("charges_equal_debits_plus_uncollected", debits[0] == debits[1] + debits[2]);
         controls.put("creator_earnings_equal_fee_complement", earnings == expectedEarnings);
         controls.put("postings_equal_rounded_exact_charges", carriedRoundingMismatches(p).isEmpty());
-        Map<String, List<String>> violations = checks.violations();
+        Map<String, List<String>> violations = checks.violationsOf(p.runId());
         violations.forEach((name, ids) -> controls.put("ledger_" + name, ids.isEmpty()));
         boolean ok = controls.values().stream().allMatch(Boolean.TRUE::equals);
 

@@ -95,7 +95,7 @@ public class CorrectionPosting {
         }
         corrections.sort(Comparator.comparing((UsageDebits.CorrectionGroup c) -> c.usage().usageDate())
                 .thenComparing(c -> c.usage().resourceId()).thenComparing(UsageDebits.CorrectionGroup::runDate));
-        long balance = ledger.balanceCents(LedgerAccounts.wallet(payer));
+        long balance = ledger.walletBalanceCents(LedgerAccounts.wallet(payer));
         return ledger.postAll(UsageDebits.planCorrections(payer, balance, corrections, runId, rules.version()).txns())
                 .stream().map(LedgerTxn::txnId).toList();
     }

@@ -100,7 +100,7 @@ public class AutoReloads {
         Integer done = jdbc.queryForObject("select count(*) from auto_reload where account_id = ? and run_id = ?",
                 Integer.class, account, runId);
         int reloadsThisRun = done == null ? 0 : done;
-        OptionalLong amount = AutoReload.next(settings, ledger.balanceCents(LedgerAccounts.wallet(account)), reloadsThisRun);
+        OptionalLong amount = AutoReload.next(settings, ledger.walletBalanceCents(LedgerAccounts.wallet(account)), reloadsThisRun);
         if (amount.isEmpty()) {
             return null;
         }

@@ -76,7 +76,7 @@ class LedgerStoreIT {
                 "test:earning/1/" + LedgerAccounts.CLEARING_MARKETPLACE + "/-300",
                 "test:earning/2/payable:creator:acct_creator/299",
                 "test:earning/3/" + LedgerAccounts.REVENUE_MARKETPLACE_FEE + "/1");
-        assertThat(ledger.balanceCents("wallet:acct_test")).isEqualTo(1000 - 300 + 700 + 500);
+        assertThat(ledger.walletBalanceCents("wallet:acct_test")).isEqualTo(1000 - 300 + 700 + 500);
     }
 
     @Test
