@@ -19,9 +19,11 @@ import tally.partition.RemotePartitioning;
  * the same for any partition count.
  *
  * <pre>
- *  stage-usage     files of date=D -> validate -> staged_event (COPY); rejects with reasons
- *  rate-usage      per partition: dedup -> rate (caps) -> usage_event + rated-events/part-*.parquet;
- *                  then too many rejects of the day: nothing posted, the run fails
+ *  stage-usage     files of date=D -> validate -> the day's staged_event table (COPY); rejects with reasons
+ *  rate-usage      per partition: dedup -> rate (caps) -> the day's usage_event table (no indexes yet)
+ *                  + rated-events/part-*.parquet; then too many rejects of the day: nothing posted, the
+ *                  run fails; else staged counts kept (staged_day), staged rows dropped, the day's
+ *                  table indexed and attached to usage_event
  *  post-wallets    per partition, per wallet: carried-rounding debits, collected/uncollected, creator earnings
  *  auto-reload     per wallet the run debited, below its threshold: off-session Stripe charge -> deposit (max 3)
  *  roll-up         daily bot / agent / tool analytics for every (resource, day) touched

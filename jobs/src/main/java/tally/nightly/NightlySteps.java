@@ -77,15 +77,14 @@ public class NightlySteps {
 
     /**
      * Reads, validates and stages the day's rows (one transaction). Until rating has completed, a
-     * restart stages again, so a run failed for bad input reads the corrected files; after that the
-     * staged rows are kept for the summary.
+     * restart stages again, so a run failed for bad input reads the corrected files.
      */
     public RepeatStatus stageUsage(StepContribution contribution, ChunkContext context) {
         NightlyParameters p = parameters(context);
         StepExecution stage = context.getStepContext().getStepExecution();
         StepExecution rating = repository.getLastStepExecution(stage.getJobExecution().getJobInstance(), NightlyJobConfig.RATE_USAGE);
         if (rating != null && rating.getStatus() == BatchStatus.COMPLETED) {
-            log.info("{}: rating completed earlier; staged rows kept", p.runId());
+            log.info("{}: rating completed earlier; nothing to stage", p.runId());
             return RepeatStatus.FINISHED;
         }
         UsageStager.StageResult staged = stager.stage(p.inputDir(), p.date(), p.allowedLateness());
@@ -113,13 +112,23 @@ public class NightlySteps {
 
     /**
      * Once every partition is rated: too many rejects fail the rating step (nothing is posted; its
-     * restart stages and rates the day again); otherwise the day's usage_event table is attached,
-     * which builds its indexes, and the planner's statistics take in its rows for posting and the
-     * summary.
+     * restart stages and rates the day again). Otherwise what the summary needs of the staged rows
+     * is kept (staged_day) and they are dropped, the day's usage_event table is attached, which
+     * builds its indexes, and the planner's statistics take in its rows for posting and the summary.
      */
     public void afterRating(StepExecution rating) {
         NightlyParameters p = NightlyParameters.from(rating.getJobParameters());
-        checkRejects(p, Date.valueOf(p.date()));
+        Date day = Date.valueOf(p.date());
+        long staged = count("select count(*) from staged_event where arrival_date = ?", day);
+        checkRejects(p, day, staged);
+        jdbc.update("""
+                insert into staged_day (arrival_date, rows_staged, first_sightings)
+                values (?, ?, (select count(distinct s.event_id) from staged_event s where s.arrival_date = ? and not exists (%s)))
+                on conflict (arrival_date) do update set rows_staged = excluded.rows_staged,
+                    first_sightings = excluded.first_sightings""".formatted(UsageRating.rateEarlier("s", p.allowedLateness())),
+                day, staged, day);
+        DayPartitions.stagedEvents(jdbc).drop(p.date());
+        jdbc.update("delete from repeated_event where arrival_date = ?", day);
         DayPartitions usageDays = DayPartitions.usageEvents(jdbc);
         usageDays.attach(p.date());
         usageDays.analyze(p.date());
@@ -141,10 +150,9 @@ public class NightlySteps {
         jdbc.execute("analyze " + table);
     }
 
-    private void checkRejects(NightlyParameters p, Date day) {
+    private void checkRejects(NightlyParameters p, Date day, long staged) {
         long rejected = count("select count(*) from rejected_event where arrival_date = ?", day);
-        long read = count("select count(*) from staged_event where arrival_date = ?", day)
-                + count("select count(*) from rejected_event where arrival_date = ? and reason not in " + Rater.REJECT_REASONS_SQL, day);
+        long read = staged + count("select count(*) from rejected_event where arrival_date = ? and reason not in " + Rater.REJECT_REASONS_SQL, day);
         if (read == 0) {
             return;
         }

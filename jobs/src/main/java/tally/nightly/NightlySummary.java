@@ -5,11 +5,9 @@ import org.apache.commons.csv.CSVPrinter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tally.cli.Json;
-import tally.infra.DayPartitions;
 import tally.ledger.LedgerChecks;
 import tally.money.Money;
 import tally.rating.Rater;
-import tally.rating.UsageRating;
 import tally.report.RunReport;
 import tally.rules.RatingRules;
 import tally.wallet.AutoReloads;
@@ -52,24 +50,21 @@ public class NightlySummary {
     }
 
     /**
-     * Computes, checks and stores the run summary. A restart after the summary was committed (the
-     * staged rows it counts are gone with it) leaves the stored summary as it is.
+     * Computes, checks and stores the run summary. A restart after the summary was committed leaves
+     * the stored summary as it is.
      */
     public void write(NightlyParameters p, Path runDir, LocalDateTime startedAt, RatingRules rules) {
         Date day = Date.valueOf(p.date());
         if (count("select count(*) from run_summary where run_id = ?", p.runId()) > 0) {
-            clearScratch(day);
             return;
         }
-        long staged = count("select count(*) from staged_event where arrival_date = ?", day);
+        long staged = count("select rows_staged from staged_day where arrival_date = ?", day);
         long rejected = count("select count(*) from rejected_event where arrival_date = ?", day);
         long rowRejects = count("select count(*) from rejected_event where arrival_date = ? and reason not in "
                 + Rater.REJECT_REASONS_SQL, day);
         long read = staged + rowRejects;
         long rated = count("select count(*) from usage_event where arrival_date = ?", day);
-        long firstSightings = count("""
-                select count(distinct s.event_id) from staged_event s where s.arrival_date = ?
-                and not exists (%s)""".formatted(UsageRating.rateEarlier("s", p.allowedLateness())), day);
+        long firstSightings = count("select first_sightings from staged_day where arrival_date = ?", day);
         long duplicates = staged - firstSightings;
         long capped = count("select count(*) from usage_event where arrival_date = ? and capped", day);
 
@@ -145,13 +140,6 @@ public class NightlySummary {
                 on conflict (run_id) do update set summary = excluded.summary, controls_ok = excluded.controls_ok,
                     rules_version = excluded.rules_version, written_at = clock_timestamp()""",
                 p.runId(), NightlyJobConfig.JOB_NAME, day, rules.version(), Json.compact(summary), ok);
-        clearScratch(day);
-    }
-
-    /** The day's staging scratch space, no longer needed once the summary is stored. */
-    private void clearScratch(Date day) {
-        DayPartitions.stagedEvents(jdbc).drop(day.toLocalDate());
-        jdbc.update("delete from repeated_event where arrival_date = ?", day);
     }
 
     private long count(String sql, Object... args) {
