@@ -87,7 +87,7 @@ public class UsageRating {
                                     and r.event_id = s.event_id
                                     and (r.source_file, r.source_row) <> (s.source_file, s.source_row))
                     and not exists (%s)
-                    order by s.resource_id nulls first, s.occurred_at, s.event_id"""
+                    order by s.resource_id collate "C" nulls first, s.occurred_at, s.event_id collate "C" asc"""
                             .formatted(DayPartitions.stagedEvents(jdbc).table(arrivalDay), partition.sql("s.account_id"),
                                     rateEarlier("s", allowedLateness)),
                     (RowCallbackHandler) rs -> {

@@ -63,7 +63,7 @@ public class Rerating {
                                    or b.daily_cap_cents is not null or b.monthly_cap_cents is not null)
                               and exists (select 1 from usage_event p where p.resource_id = b.bot_id
                                           and p.usage_date between ? and ?)))
-                    order by u.resource_id nulls first, u.arrival_date, u.occurred_at, u.event_id""",
+                    order by u.resource_id collate "C" nulls first, u.arrival_date, u.occurred_at, u.event_id collate "C" asc""",
                     (RowCallbackHandler) rs -> {
                         UsageEvent event = UsageRating.toEvent(rs);
                         if (!rs.getBoolean("in_period")) {

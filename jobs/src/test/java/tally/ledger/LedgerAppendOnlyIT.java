@@ -62,6 +62,14 @@ class LedgerAppendOnlyIT {
     }
 
     @Test
+    void aLegOfNoTransactionIsRefused() {
+        assertThatThrownBy(() -> sql("""
+                insert into ledger_entry (txn_id, leg, ledger_account, amount_cents) values
+                    ('manual:none', 1, 'wallet:acct_acme', 100), ('manual:none', 2, 'revenue:usage', -100);"""))
+                .isInstanceOf(SQLException.class).hasMessageContaining("ledger entry of transaction manual:none refers to no transaction");
+    }
+
+    @Test
     void verifyExitsOneAndNamesTheWalletWhenAWalletGoesNegative() throws SQLException {
         sql("""
                 insert into ledger_txn (txn_id, account_id, type, amount_cents, description, effective_date)
