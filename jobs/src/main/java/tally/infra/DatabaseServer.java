@@ -48,6 +48,12 @@ public final class DatabaseServer implements AutoCloseable {
         return new DatabaseServer(jdbcUrl, null, null, null, null);
     }
 
+    /**
+     * WAL kept between checkpoints by the embedded server (default 8GB). Lower it where disk is
+     * short: a day's usage is written to WAL once, so a 100M-event day passes ~30 GB through it.
+     */
+    public static final String MAX_WAL_SIZE_PROPERTY = "tally.embedded.max-wal-size";
+
     public static DatabaseServer embedded(Path home) {
         try {
             Files.createDirectories(home);
@@ -69,7 +75,7 @@ public final class DatabaseServer implements AutoCloseable {
                     // A night's events arrive in a few large COPYs: room for them between checkpoints,
                     // and sorts/hashes of a day in memory where they fit (a server given by --db keeps its own).
                     .setServerConfig("shared_buffers", "512MB")
-                    .setServerConfig("max_wal_size", "8GB")
+                    .setServerConfig("max_wal_size", System.getProperty(MAX_WAL_SIZE_PROPERTY, "8GB"))
                     .setServerConfig("checkpoint_timeout", "30min")
                     .setServerConfig("work_mem", "64MB")
                     .setServerConfig("maintenance_work_mem", "1GB")
