@@ -4,8 +4,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import tally.testing.Cli;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -26,9 +24,7 @@ class LedgerChecksIT {
 
     @BeforeEach
     void migratedDatabase() {
-        Cli cli = new Cli(home);
-        cli.importSample();
-        jdbc = new JdbcTemplate(new DriverManagerDataSource(cli.dbUrl()));
+        jdbc = LedgerStoreIT.sampleDatabase(home);
         ledger = new LedgerStore(jdbc);
         checks = new LedgerChecks(jdbc);
     }

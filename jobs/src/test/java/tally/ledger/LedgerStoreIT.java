@@ -27,10 +27,15 @@ class LedgerStoreIT {
 
     @BeforeEach
     void migratedDatabase() {
+        jdbc = sampleDatabase(home);
+        ledger = new LedgerStore(jdbc);
+    }
+
+    /** A database under home with the sample reference data imported. */
+    static JdbcTemplate sampleDatabase(Path home) {
         Cli cli = new Cli(home);
         cli.importSample();
-        jdbc = new JdbcTemplate(new DriverManagerDataSource(cli.dbUrl()));
-        ledger = new LedgerStore(jdbc);
+        return new JdbcTemplate(new DriverManagerDataSource(cli.dbUrl()));
     }
 
     static LedgerTxn deposit(String id, long cents) {
