@@ -116,13 +116,16 @@ public class UsageStager {
 
     /**
      * Event ids staged more than once, with their first sighting (see repeated_event): the only copy
-     * rating considers, whichever account partition it falls in.
+     * rating considers, whichever account partition it falls in. Selected into a temporary table
+     * first because PostgreSQL plans INSERT ... SELECT without parallel workers, and this query
+     * groups the whole day by event_id.
      */
     private void recordRepeated(String stagedTable) {
-        jdbc.update("""
-                insert into repeated_event (arrival_date, event_id, source_file, source_row)
+        jdbc.execute("""
+                create temporary table day_repeats on commit drop as
                 select distinct on (event_id) arrival_date, event_id, source_file, source_row from %s
                 where event_id in (select event_id from %s group by event_id having count(*) > 1)
                 order by event_id, source_file, source_row""".formatted(stagedTable, stagedTable));
+        jdbc.update("insert into repeated_event (arrival_date, event_id, source_file, source_row) select * from day_repeats");
     }
 }
