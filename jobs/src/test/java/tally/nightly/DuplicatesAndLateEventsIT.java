@@ -50,6 +50,22 @@ class DuplicatesAndLateEventsIT {
         assertThat(Wallet.balanceCents(cli, "acct_acme")).isEqualTo(ACME_DEPOSITED_CENTS - 70);
     }
 
+    /** docs/rulings.md "Dedup window": the arrival days a copy of an event can have been accepted on. */
+    @Test
+    void aCopyWithinTheLatenessIsADuplicateAndAnIdReusedMonthsLaterIsANewEvent() {
+        Event.writeParquet(input, "2026-03-02", "a.parquet", supportBot("evt-reused", "2026-03-02T10:00:00Z"));
+        Event.writeParquet(input, "2026-04-05", "a.parquet", supportBot("evt-reused", "2026-03-02T10:00:00Z")); // 34 days late
+        Event.writeParquet(input, "2026-04-20", "a.parquet", supportBot("evt-reused", "2026-04-20T10:00:00Z")); // another event
+
+        assertEvents(cli.nightly("2026-03-02", input), 1, 1, 0);
+        assertEvents(cli.nightly("2026-04-05", input), 1, 0, 1);
+        assertEvents(cli.nightly("2026-04-20", input), 1, 1, 0);
+
+        assertThat(Wallet.debits(cli, "acct_acme")).containsExactly(
+                "2026-04-20 Bot conversations: support-bot -35",
+                "2026-03-02 Bot conversations: support-bot -35");
+    }
+
     @Test
     void aLateEventForACappedBotIsChargedOnlyWhatItsDailyCapLeaves() {
         // sales-bot has a daily cap of 50 cents; 45 are used on 2026-03-02.
