@@ -121,12 +121,15 @@ public class NightlySteps {
         Date day = Date.valueOf(p.date());
         long staged = count("select count(*) from staged_event where arrival_date = ?", day);
         checkRejects(p, day, staged);
+        // A plain SELECT of a grouped subquery: PostgreSQL runs neither count(distinct) nor a
+        // SELECT inside an INSERT with parallel workers.
+        long firstSightings = count("""
+                select count(*) from (select s.event_id from staged_event s where s.arrival_date = ? and not exists (%s)
+                                      group by s.event_id) ids""".formatted(UsageRating.rateEarlier("s", p.allowedLateness())), day);
         jdbc.update("""
-                insert into staged_day (arrival_date, rows_staged, first_sightings)
-                values (?, ?, (select count(distinct s.event_id) from staged_event s where s.arrival_date = ? and not exists (%s)))
+                insert into staged_day (arrival_date, rows_staged, first_sightings) values (?, ?, ?)
                 on conflict (arrival_date) do update set rows_staged = excluded.rows_staged,
-                    first_sightings = excluded.first_sightings""".formatted(UsageRating.rateEarlier("s", p.allowedLateness())),
-                day, staged, day);
+                    first_sightings = excluded.first_sightings""", day, staged, firstSightings);
         DayPartitions.stagedEvents(jdbc).drop(p.date());
         jdbc.update("delete from repeated_event where arrival_date = ?", day);
         DayPartitions usageDays = DayPartitions.usageEvents(jdbc);
