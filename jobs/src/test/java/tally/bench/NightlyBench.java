@@ -26,6 +26,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,11 @@ public final class NightlyBench implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "2", description = "Account partitions of the nightly (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--nights", defaultValue = "1", description = "Consecutive arrival days run one after the other on "
+            + "the same database, to show how a night's cost grows with the history before it; the totals and DuckDB "
+            + "are for the last night (default: ${DEFAULT-VALUE}).")
+    int nights;
+
     @Option(names = "--skip-duckdb", description = "Only run Tally.")
     boolean skipDuckdb;
 
@@ -80,12 +86,16 @@ public final class NightlyBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path data = cache.resolve("e%d-a%d-b%d".formatted(events, accounts, bots));
+        if (nights < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--nights must be at least 1");
+        }
+        Path data = cache.resolve("e%d-a%d-b%d".formatted(events, accounts, bots) + (nights > 1 ? "-n" + nights : ""));
         long generateMs = generateOnce(data);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("events_requested", events);
         result.put("accounts", accounts);
         result.put("bots", bots);
+        result.put("nights", nights);
         result.put("data", data.toString());
         result.put("generate_ms", generateMs);
         result.put("machine", machine());
@@ -122,7 +132,7 @@ public final class NightlyBench implements Callable<Integer> {
         deleteTree(data);
         long start = System.nanoTime();
         UsageGenerator.generateWithReference(data.resolve("reference"), accounts, bots,
-                new UsageGenerator.Options(data.resolve("usage"), DAY, 1, events, 1, 42, true));
+                new UsageGenerator.Options(data.resolve("usage"), DAY, nights, events, 1, 42, true));
         long ms = (System.nanoTime() - start) / 1_000_000;
         Files.writeString(done, Json.pretty(Map.of("events", events, "wall_time_ms", ms)));
         return ms;
@@ -136,12 +146,21 @@ public final class NightlyBench implements Callable<Integer> {
             String[] dbArgs = {"--db", db.jdbcUrl(), "--home", home.toString(), "--rules", RULES.toString()};
             tallyCommand(dbArgs, "import", "reference", "--dir", data.resolve("reference").toString());
 
+            JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(db.jdbcUrl()));
+            List<Map<String, Object>> earlierNights = new ArrayList<>();
+            for (int night = 0; night < nights - 1; night++) {
+                long start = System.nanoTime();
+                if (!runNightly(dbArgs, data, DAY.plusDays(night))) {
+                    throw new IllegalStateException("night " + DAY.plusDays(night) + " did not finish in --timeout-min");
+                }
+                earlierNights.add(night(DAY.plusDays(night), (System.nanoTime() - start) / 1_000_000, jdbc));
+            }
+
             Memory.resetPeaks();
             long start = System.nanoTime();
-            boolean completed = runNightly(dbArgs, data);
+            boolean completed = runNightly(dbArgs, data, lastDay());
             long wallMs = (System.nanoTime() - start) / 1_000_000;
 
-            JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(db.jdbcUrl()));
             Map<String, Object> totals = jdbc.queryForMap("""
                     select (select count(*) from usage_event) as rated, (select coalesce(sum(cost_ucents), 0) from usage_event) as cost_ucents,
                            (select count(distinct account_id) from ledger_txn where type = 'debit') as wallets_debited,
@@ -153,18 +172,34 @@ public final class NightlyBench implements Callable<Integer> {
             out.put("peak_heap_mb", Memory.peakHeapMb());
             out.put("peak_rss_mb", Memory.peakRssMb());
             out.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
-            out.put("steps_ms", stepTimes(jdbc));
+            out.put("steps_ms", stepTimes(jdbc, lastDay()));
             out.put("totals", totals);
+            if (nights > 1) {
+                earlierNights.add(night(lastDay(), wallMs, jdbc));
+                out.put("nights", earlierNights);
+            }
         }
         return out;
     }
 
+    private LocalDate lastDay() {
+        return DAY.plusDays(nights - 1);
+    }
+
+    private static Map<String, Object> night(LocalDate day, long wallMs, JdbcTemplate jdbc) {
+        Map<String, Object> night = new LinkedHashMap<>();
+        night.put("date", day.toString());
+        night.put("wall_ms", wallMs);
+        night.put("steps_ms", stepTimes(jdbc, day));
+        return night;
+    }
+
     /** The nightly in a daemon thread; false if it was still running after the timeout (it is then abandoned). */
-    private boolean runNightly(String[] dbArgs, Path data) throws InterruptedException {
+    private boolean runNightly(String[] dbArgs, Path data, LocalDate day) throws InterruptedException {
         RuntimeException[] failure = new RuntimeException[1];
         Thread nightly = new Thread(() -> {
             try {
-                tallyCommand(dbArgs, "nightly", "--date", DAY.toString(), "--input", data.resolve("usage").toString(),
+                tallyCommand(dbArgs, "nightly", "--date", day.toString(), "--input", data.resolve("usage").toString(),
                         "--partitions", String.valueOf(partitions));
             } catch (RuntimeException e) {
                 failure[0] = e;
@@ -188,8 +223,8 @@ public final class NightlyBench implements Callable<Integer> {
         }
     }
 
-    /** Time per Spring Batch step of the nightly run, as its JobRepository recorded it (a running step: so far). */
-    private static Map<String, Object> stepTimes(JdbcTemplate jdbc) {
+    /** Time per Spring Batch step of the day's nightly run, as its JobRepository recorded it (a running step: so far). */
+    private static Map<String, Object> stepTimes(JdbcTemplate jdbc, LocalDate day) {
         Map<String, Object> steps = new LinkedHashMap<>();
         jdbc.query("""
                 select s.step_name || case when s.end_time is null then ' (running)' else '' end,
@@ -197,10 +232,12 @@ public final class NightlyBench implements Callable<Integer> {
                 from batch_step_execution s
                 join batch_job_execution e on e.job_execution_id = s.job_execution_id
                 join batch_job_instance i on i.job_instance_id = e.job_instance_id
-                where i.job_name = 'nightly' order by s.step_execution_id""",
+                join batch_job_execution_params p on p.job_execution_id = e.job_execution_id
+                where i.job_name = 'nightly' and p.parameter_name = 'date' and p.parameter_value = ?
+                order by s.step_execution_id""",
                 (ResultSet rs) -> {
                     steps.put(rs.getString(1), Math.round(rs.getDouble(2)));
-                });
+                }, day.toString());
         return steps;
     }
 
@@ -209,8 +246,8 @@ public final class NightlyBench implements Callable<Integer> {
         deleteTree(out);
         Files.createDirectories(out);
         String sql = Files.readString(DUCKDB_SQL)
-                .replace("${day}", DAY.toString())
-                .replace("${usage}", data.resolve("usage").resolve("date=" + DAY).toAbsolutePath().toString())
+                .replace("${day}", lastDay().toString())
+                .replace("${usage}", data.resolve("usage").resolve("date=" + lastDay()).toAbsolutePath().toString())
                 .replace("${reference}", data.resolve("reference").toAbsolutePath().toString())
                 .replace("${rules}", RULES.toAbsolutePath().toString())
                 .replace("${out}", out.toAbsolutePath().toString());
@@ -301,6 +338,12 @@ public final class NightlyBench implements Callable<Integer> {
         s.append("%-28s %d MB%n".formatted("JVM peak RSS", t.get("peak_rss_mb")));
         ((Map<String, Object>) t.get("steps_ms")).forEach((step, ms) -> s.append("%-28s %,d ms%n".formatted("  step " + step, (Long) ms)));
         s.append("%-28s %s%n".formatted("Tally totals", t.get("totals")));
+        if (t.containsKey("nights")) {
+            for (Map<String, Object> night : (List<Map<String, Object>>) t.get("nights")) {
+                s.append("%-28s %,d ms %s%n".formatted("night " + night.get("date"), (Long) night.get("wall_ms"),
+                        night.get("steps_ms")));
+            }
+        }
         if (r.containsKey("duckdb")) {
             Map<String, Object> d = (Map<String, Object>) r.get("duckdb");
             s.append("%-28s %,d ms (%s threads)%n".formatted("DuckDB wall time", (Long) d.get("wall_ms"), d.get("threads")));
