@@ -94,7 +94,8 @@ class DemoCommand extends DbCommand {
             creators.put(account, views.earnings(account).get("balance_cents"));
         }
         LedgerChecks checks = context.getBean(LedgerChecks.class);
-        boolean ledgerOk = LedgerChecks.allHold(checks.violations());
+        boolean ledgerOk = LedgerChecks.allHold(checks.violations())
+                && LedgerChecks.allHold(checks.carriedRoundingViolations());
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("imported", imported.rowsByFile());

@@ -19,6 +19,7 @@ class LedgerCommand {
         int execute(ConfigurableApplicationContext context) {
             LedgerChecks checks = context.getBean(LedgerChecks.class);
             Map<String, List<String>> violations = checks.violations();
+            violations.putAll(checks.carriedRoundingViolations());
             Map<String, Object> out = new LinkedHashMap<>();
             Map<String, Object> invariants = new LinkedHashMap<>();
             violations.forEach((name, ids) -> invariants.put(name, ids.isEmpty() ? "ok" : ids));

@@ -2,6 +2,7 @@ package tally.ledger;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import tally.money.Money;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,6 +44,45 @@ public class LedgerChecks {
                     where ledger_account like 'wallet:%' group by 1)
                 select coalesce(k.ledger_account, e.ledger_account) from ledger_balance k full join by_entry e using (ledger_account)
                 where coalesce(k.balance_cents, 0) <> coalesce(e.cents, 0) order by 1 limit 5""", String.class));
+        return result;
+    }
+
+    /**
+     * Carried rounding over all usage postings, independently of the nightly's own control: every
+     * kept (wallet, resource, month) state ({@code usage_carry}) equals the charged usage its
+     * wallet's runs posted and the debits, corrections and refunds posted for it, and those cents
+     * are the rounded exact charges. Reads all usage: for {@code ledger verify}, not for every job.
+     */
+    public Map<String, List<String>> carriedRoundingViolations() {
+        List<String> offending = new ArrayList<>();
+        jdbc.query("""
+                with exact as (
+                    select u.payer_account_id as account_id, date_trunc('month', u.usage_date)::date as usage_month,
+                           u.resource_id, sum(u.charge_ucents) as ucents
+                    from usage_event u
+                    where u.charge_ucents > 0
+                      and exists (select 1 from ledger_txn t where t.run_id = 'nightly:' || u.arrival_date
+                                  and t.account_id = u.payer_account_id and t.type = 'debit')
+                    group by 1, 2, 3),
+                posted as (
+                    select account_id, usage_month, resource_id, sum(charge_cents) as cents
+                    from ledger_txn where type in ('debit', 'refund') and resource_id is not null group by 1, 2, 3)
+                select coalesce(k.account_id, c.payer_account_id), coalesce(k.usage_month, c.usage_month),
+                       coalesce(k.resource_id, c.resource_id), k.ucents, k.cents, c.exact_ucents, c.posted_cents
+                from (select * from exact full join posted using (account_id, usage_month, resource_id)) k
+                full join usage_carry c on c.payer_account_id = k.account_id and c.usage_month = k.usage_month
+                                       and c.resource_id = k.resource_id
+                order by 1, 2, 3""", rs -> {
+            long exactUcents = rs.getLong(4);
+            long postedCents = rs.getLong(5);
+            boolean holds = exactUcents == rs.getLong(6) && postedCents == rs.getLong(7)
+                    && postedCents == Money.roundToCents(exactUcents);
+            if (!holds && offending.size() < 5) {
+                offending.add(rs.getString(1) + "/" + rs.getString(3) + "/" + rs.getDate(2));
+            }
+        });
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        result.put("usage_carry_equals_usage_and_postings", offending);
         return result;
     }
 

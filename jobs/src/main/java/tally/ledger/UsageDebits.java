@@ -30,6 +30,9 @@ public final class UsageDebits {
 
     /** One (resource, usage day) of a wallet's charged usage in a nightly run. */
     public record Group(Usage usage, long exactUcents) {
+        public CarryKey carryKey() {
+            return new CarryKey(usage.resourceId(), YearMonth.from(usage.usageDate()));
+        }
     }
 
     /** Carried-rounding key: one (resource, month) of the wallet. */
@@ -63,8 +66,7 @@ public final class UsageDebits {
         long balance = balanceCents;
         for (Group group : groups) {
             Usage usage = group.usage();
-            CarriedRounding carry = carries.computeIfAbsent(
-                    new CarryKey(usage.resourceId(), YearMonth.from(usage.usageDate())), k -> new CarriedRounding(0, 0));
+            CarriedRounding carry = carries.computeIfAbsent(group.carryKey(), k -> new CarriedRounding(0, 0));
             String debitId = PostingIds.debit(payerAccountId, usage.resourceId(), usage.usageDate(), arrivalDate);
             Long posted = alreadyPosted.get(debitId);
             if (posted != null) {

@@ -15,11 +15,13 @@ import tally.usage.UsageKind;
 
 import java.sql.Date;
 import java.time.LocalDate;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Posts one arrival day's rated usage to the ledger, wallets in account order and each wallet's
@@ -30,7 +32,9 @@ import java.util.Map;
  *
  * <p>Each group of wallets costs a fixed number of statements, not a few per wallet: the locks in
  * one, each read for all of the group's wallets at once, the planning in memory
- * ({@link UsageDebits#plan}, one wallet at a time), the writes in two ({@link LedgerStore#postAll}).
+ * ({@link UsageDebits#plan}, one wallet at a time), the writes in three ({@link LedgerStore#postAll}
+ * and the kept carried-rounding state, {@link UsageCarries}). Reads follow the night: the day's usage
+ * of the group's wallets and one carry row per (wallet, resource, month) posted to.
  */
 @Component
 public class UsagePosting {
@@ -40,11 +44,14 @@ public class UsagePosting {
 
     private final JdbcTemplate jdbc;
     private final LedgerStore ledger;
+    private final UsageCarries usageCarries;
     private final TransactionTemplate newTransaction;
 
-    public UsagePosting(JdbcTemplate jdbc, LedgerStore ledger, PlatformTransactionManager transactions) {
+    public UsagePosting(JdbcTemplate jdbc, LedgerStore ledger, UsageCarries usageCarries,
+                        PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.ledger = ledger;
+        this.usageCarries = usageCarries;
         this.newTransaction = new TransactionTemplate(transactions);
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
@@ -74,17 +81,30 @@ public class UsagePosting {
         List<String> wallets = payers.stream().map(LedgerAccounts::wallet).toList();
         lockInOrder(wallets);
         Map<String, List<UsageDebits.Group>> groups = usageGroups(payers, arrivalDay, rules, reference);
-        Map<String, Map<UsageDebits.CarryKey, CarriedRounding>> carries = carriesBefore(groups, arrivalDay);
+        Map<String, Set<UsageDebits.CarryKey>> keys = new HashMap<>();
+        groups.forEach((payer, payerGroups) -> keys.put(payer,
+                payerGroups.stream().map(UsageDebits.Group::carryKey).collect(Collectors.toCollection(LinkedHashSet::new))));
+        Map<String, Map<UsageDebits.CarryKey, CarriedRounding>> carries = usageCarries.before(keys, runId);
         Map<String, Map<String, Long>> alreadyPosted = debitsAlreadyPosted(payers, runId);
         Map<String, Long> balancesCents = ledger.walletBalancesCents(wallets);
 
         List<LedgerTxn> txns = new ArrayList<>();
+        List<UsageCarries.Change> carryChanges = new ArrayList<>();
         for (String payer : payers) {
+            Map<UsageDebits.CarryKey, CarriedRounding> payerCarries = carries.computeIfAbsent(payer, p -> new HashMap<>());
+            Map<UsageDebits.CarryKey, CarriedRounding> before = new HashMap<>();
+            payerCarries.forEach((key, carry) -> before.put(key, new CarriedRounding(carry.exactUcents(), carry.postedCents())));
             txns.addAll(UsageDebits.plan(payer, balancesCents.get(LedgerAccounts.wallet(payer)),
-                    groups.getOrDefault(payer, List.of()), carries.computeIfAbsent(payer, p -> new HashMap<>()),
+                    groups.getOrDefault(payer, List.of()), payerCarries,
                     alreadyPosted.getOrDefault(payer, Map.of()), arrivalDay, runId).txns());
+            for (UsageDebits.CarryKey key : keys.getOrDefault(payer, Set.of())) {
+                carryChanges.add(UsageCarries.Change.of(payer, key, before.getOrDefault(key, new CarriedRounding(0, 0)),
+                        payerCarries.get(key)));
+            }
         }
-        return ledger.postAll(txns).size();
+        int written = ledger.postAll(txns).size();
+        usageCarries.keepNightly(carryChanges, runId);
+        return written;
     }
 
     /**
@@ -116,49 +136,6 @@ public class UsagePosting {
         return groups;
     }
 
-    /**
-     * Each payer's carried-rounding state per (resource, month) before this run: the exact charges
-     * that arrived earlier and the cents posted for them by earlier runs, from the first month the
-     * payer's usage of the day falls in. That month is the payer's own (a late event reaches back
-     * for its wallet only), so each read is the per-payer query, run laterally for every (payer,
-     * first month) pair. As a plain join it was planned, while usage_event's statistics still
-     * predated the day's rows, as a scan of the whole day: 0.2 s a group instead of 2 ms.
-     */
-    private Map<String, Map<UsageDebits.CarryKey, CarriedRounding>> carriesBefore(
-            Map<String, List<UsageDebits.Group>> groups, LocalDate arrivalDay) {
-        List<String> payers = new ArrayList<>(groups.keySet());
-        Date[] firstMonths = payers.stream().map(payer -> Date.valueOf(groups.get(payer).stream()
-                .map(g -> g.usage().usageDate().withDayOfMonth(1)).min(LocalDate::compareTo).orElseThrow()))
-                .toArray(Date[]::new);
-        Map<String, Map<UsageDebits.CarryKey, long[]>> before = new HashMap<>(); // {exact ucents, posted cents}
-        jdbc.query("""
-                select w.payer, h.resource_id, h.month, h.exact_ucents
-                from unnest(?::text[], ?::date[]) as w(payer, first_month) cross join lateral (
-                    select resource_id, date_trunc('month', usage_date)::date as month, sum(charge_ucents) as exact_ucents
-                    from usage_event
-                    where payer_account_id = w.payer and arrival_date < ? and usage_date >= w.first_month
-                      and arrival_date >= w.first_month - 1 and charge_ucents > 0
-                    group by 1, 2) h""", rs -> {
-            before.computeIfAbsent(rs.getString(1), p -> new HashMap<>())
-                    .computeIfAbsent(key(rs.getString(2), rs.getDate(3)), k -> new long[2])[0] = rs.getLong(4);
-        }, texts(payers), new SqlArrayValue("date", firstMonths), Date.valueOf(arrivalDay));
-        jdbc.query("""
-                select w.payer, h.resource_id, h.usage_month, h.posted_cents
-                from unnest(?::text[], ?::date[]) as w(payer, first_month) cross join lateral (
-                    select resource_id, usage_month, sum(charge_cents) as posted_cents
-                    from ledger_txn
-                    where account_id = w.payer and type in ('debit', 'refund') and usage_month >= w.first_month
-                      and run_date < ?
-                    group by 1, 2) h""", rs -> {
-            before.computeIfAbsent(rs.getString(1), p -> new HashMap<>())
-                    .computeIfAbsent(key(rs.getString(2), rs.getDate(3)), k -> new long[2])[1] = rs.getLong(4);
-        }, texts(payers), new SqlArrayValue("date", firstMonths), Date.valueOf(arrivalDay));
-        Map<String, Map<UsageDebits.CarryKey, CarriedRounding>> carries = new HashMap<>();
-        before.forEach((payer, sums) -> sums.forEach((k, v) ->
-                carries.computeIfAbsent(payer, p -> new HashMap<>()).put(k, new CarriedRounding(v[0], v[1]))));
-        return carries;
-    }
-
     /** Each payer's debits of this run that a previous attempt already wrote: txn id to charge cents. */
     private Map<String, Map<String, Long>> debitsAlreadyPosted(List<String> payers, String runId) {
         Map<String, Map<String, Long>> posted = new HashMap<>();
@@ -172,10 +149,6 @@ public class UsagePosting {
 
     private static SqlArrayValue texts(List<String> values) {
         return new SqlArrayValue("text", values.toArray(String[]::new));
-    }
-
-    private static UsageDebits.CarryKey key(String resourceId, Date month) {
-        return new UsageDebits.CarryKey(resourceId, YearMonth.from(month.toLocalDate()));
     }
 
     /** The usage of one resource on one day, with the names and fee its postings need. */

@@ -160,30 +160,37 @@ public class NightlySummary {
         return total[0];
     }
 
-    /** (wallet, resource, month) keys this run posted to whose cents differ from their rounded exact charges. */
+    /**
+     * (wallet, resource, month) keys of this run whose postings do not hold carried rounding: the
+     * day's charged usage and the run's debits per key must be what the run added to the key's kept
+     * state ({@code usage_carry}), and the kept cents must be the rounded kept exact charges. Each
+     * night checks its own addition and the state it leaves, so the check reads the night's usage
+     * and postings, not the month's; {@code ledger verify} checks the kept state against all of them.
+     */
     private List<String> carriedRoundingMismatches(NightlyParameters p) {
         List<String> mismatches = new java.util.ArrayList<>();
         jdbc.query("""
-                with keys as (
-                    select distinct account_id, resource_id, usage_month from ledger_txn where run_id = ? and type = 'debit'),
-                posted as (
-                    select t.account_id, t.resource_id, t.usage_month, sum(t.charge_cents) as cents
-                    from ledger_txn t join keys k using (account_id, resource_id, usage_month)
-                    where t.type in ('debit', 'refund') and t.run_date <= ? group by 1, 2, 3),
-                exact as (
-                    select u.payer_account_id as account_id, u.resource_id,
-                           date_trunc('month', u.usage_date)::date as usage_month, sum(u.charge_ucents) as ucents
-                    from usage_event u
-                    where u.arrival_date <= ? and u.charge_ucents > 0
-                      and u.usage_date >= (select min(usage_month) from keys)
-                      and u.arrival_date >= (select min(usage_month) from keys) - 1
-                    group by 1, 2, 3)
-                select p.account_id, p.resource_id, p.usage_month, p.cents, coalesce(e.ucents, 0)
-                from posted p left join exact e using (account_id, resource_id, usage_month)""", rs -> {
-            if (rs.getLong(4) != Money.roundToCents(rs.getLong(5))) {
+                with run_debits as (
+                    select account_id, resource_id, usage_month, sum(charge_cents) as cents
+                    from ledger_txn where run_id = ? and type = 'debit' group by 1, 2, 3),
+                day_usage as (
+                    select payer_account_id as account_id, resource_id,
+                           date_trunc('month', usage_date)::date as usage_month, sum(charge_ucents) as ucents
+                    from usage_event where arrival_date = ? and charge_ucents > 0 group by 1, 2, 3)
+                select k.account_id, k.resource_id, k.usage_month, k.cents, k.ucents,
+                       c.last_run_id, c.last_posted_cents, c.last_exact_ucents, c.posted_cents, c.exact_ucents
+                from (select account_id, resource_id, usage_month, d.cents, u.ucents
+                      from run_debits d full join day_usage u using (account_id, resource_id, usage_month)) k
+                left join usage_carry c on c.payer_account_id = k.account_id and c.usage_month = k.usage_month
+                                       and c.resource_id = k.resource_id""", rs -> {
+            boolean holds = p.runId().equals(rs.getString(6))
+                    && rs.getLong(4) == rs.getLong(7) && rs.getObject(4) != null
+                    && rs.getLong(5) == rs.getLong(8) && rs.getObject(5) != null
+                    && rs.getLong(9) == Money.roundToCents(rs.getLong(10));
+            if (!holds) {
                 mismatches.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getDate(3));
             }
-        }, p.runId(), Date.valueOf(p.date()), Date.valueOf(p.date()));
+        }, p.runId(), Date.valueOf(p.date()));
         return mismatches;
     }
 

@@ -6,6 +6,7 @@ import tally.ledger.LedgerAccounts;
 import tally.ledger.LedgerStore;
 import tally.ledger.LedgerTxn;
 import tally.ledger.PostingIds;
+import tally.ledger.UsageCarries;
 import tally.ledger.UsageDebits;
 import tally.ledger.UsagePosting;
 import tally.reference.ReferenceData;
@@ -14,6 +15,7 @@ import tally.usage.UsageKind;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,17 +28,20 @@ import java.util.function.Function;
  * Posts a rerun's differences: for every (wallet, resource, month) with usage in the period, the
  * corrections that bring the ledger back to the carried-rounding result of the (re-rated) exact
  * charges. Recomputed from the data each time, so a second rerun, or a restart after a crash,
- * finds nothing left to post.
+ * finds nothing left to post. The kept carried-rounding state of each key corrected is set to the
+ * re-rated exact total and the cents posted after the corrections.
  */
 @Component
 public class CorrectionPosting {
 
     private final JdbcTemplate jdbc;
     private final LedgerStore ledger;
+    private final UsageCarries usageCarries;
 
-    public CorrectionPosting(JdbcTemplate jdbc, LedgerStore ledger) {
+    public CorrectionPosting(JdbcTemplate jdbc, LedgerStore ledger, UsageCarries usageCarries) {
         this.jdbc = jdbc;
         this.ledger = ledger;
+        this.usageCarries = usageCarries;
     }
 
     /** The wallets with usage in the period, in account order. */
@@ -79,11 +84,19 @@ public class CorrectionPosting {
         Function<GroupRow, long[]> postedOf = g -> posted.getOrDefault(groupKey(g.resourceId, g.usageDate, g.runDate), new long[3]);
 
         List<UsageDebits.CorrectionGroup> corrections = new ArrayList<>();
+        List<UsageCarries.Change> carries = new ArrayList<>();
         for (List<GroupRow> key : byKey.values()) {
             List<Corrections.Group> sequence = key.stream().map(g -> new Corrections.Group(g.usageDate, g.runDate,
                     g.exactUcents, postedOf.apply(g)[0], g.inPeriod)).toList();
             GroupRow any = key.get(0);
-            for (Corrections.Correction c : Corrections.forKey(sequence)) {
+            List<Corrections.Correction> keyCorrections = Corrections.forKey(sequence);
+            if (key.stream().anyMatch(g -> g.inPeriod)) {
+                carries.add(new UsageCarries.Change(payer, new UsageDebits.CarryKey(any.resourceId, YearMonth.from(any.usageDate)),
+                        sequence.stream().mapToLong(Corrections.Group::exactUcents).sum(),
+                        sequence.stream().mapToLong(Corrections.Group::postedCents).sum()
+                                + keyCorrections.stream().mapToLong(Corrections.Correction::amountCents).sum(), 0, 0));
+            }
+            for (Corrections.Correction c : keyCorrections) {
                 long[] before = postedOf.apply(new GroupRow(any.resourceId, any.kind, c.usageDate(), c.runDate(), 0, true));
                 String debitId = PostingIds.debit(payer, any.resourceId, c.usageDate(), c.runDate());
                 corrections.add(new UsageDebits.CorrectionGroup(
@@ -96,8 +109,10 @@ public class CorrectionPosting {
         corrections.sort(Comparator.comparing((UsageDebits.CorrectionGroup c) -> c.usage().usageDate())
                 .thenComparing(c -> c.usage().resourceId()).thenComparing(UsageDebits.CorrectionGroup::runDate));
         long balance = ledger.walletBalanceCents(LedgerAccounts.wallet(payer));
-        return ledger.postAll(UsageDebits.planCorrections(payer, balance, corrections, runId, rules.version()).txns())
-                .stream().map(LedgerTxn::txnId).toList();
+        List<String> written = ledger.postAll(UsageDebits.planCorrections(payer, balance, corrections, runId,
+                rules.version()).txns()).stream().map(LedgerTxn::txnId).toList();
+        usageCarries.keepCorrected(carries);
+        return written;
     }
 
     private static String groupKey(String resourceId, LocalDate usageDate, LocalDate runDate) {
