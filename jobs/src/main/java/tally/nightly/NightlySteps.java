@@ -163,6 +163,7 @@ public class NightlySteps {
         if (rate.compareTo(p.maxRejectRate()) > 0) {
             // The partitions committed their ratings; a failed day keeps only its rejects.
             DayPartitions.usageEvents(jdbc).drop(p.date());
+            jdbc.update("delete from bot_spend where arrival_date = ?", day);
             FileSystemUtils.deleteRecursively(runDir(p).resolve(NightlySummary.RATED_EVENTS_DIR).toFile());
             throw new BadInputException(rejected + " of " + read + " rows of " + p.inputDir().resolve("date=" + p.date())
                     + " were rejected (" + rate.movePointRight(2).stripTrailingZeros().toPlainString() + "%), over the limit of "

@@ -63,10 +63,16 @@ public class NightlySummary {
         long rowRejects = count("select count(*) from rejected_event where arrival_date = ? and reason not in "
                 + Rater.REJECT_REASONS_SQL, day);
         long read = staged + rowRejects;
-        long rated = count("select count(*) from usage_event where arrival_date = ?", day);
+        // One pass over the day's usage for every total the summary takes from it.
+        Map<String, Object> usage = jdbc.queryForMap("""
+                select count(*) as rated, count(*) filter (where capped) as capped,
+                       coalesce(sum(cost_ucents), 0) as cost_ucents,
+                       coalesce(sum(charge_ucents) filter (where kind = 'bot_message'), 0) as bot_charge_ucents
+                from usage_event where arrival_date = ?""", day);
+        long rated = ((Number) usage.get("rated")).longValue();
         long firstSightings = count("select first_sightings from staged_day where arrival_date = ?", day);
         long duplicates = staged - firstSightings;
-        long capped = count("select count(*) from usage_event where arrival_date = ? and capped", day);
+        long capped = ((Number) usage.get("capped")).longValue();
 
         Map<String, Object> reasons = new LinkedHashMap<>();
         jdbc.query("select reason, count(*) from rejected_event where arrival_date = ? group by 1 order by 1",
@@ -75,7 +81,7 @@ public class NightlySummary {
                 }, day);
 
         Map<String, Object> money = new LinkedHashMap<>();
-        long costUcents = count("select coalesce(sum(cost_ucents), 0) from usage_event where arrival_date = ?", day);
+        long costUcents = ((Number) usage.get("cost_ucents")).longValue();
         long[] debits = new long[3];
         jdbc.query("""
                 select coalesce(sum(charge_cents), 0), coalesce(sum(collected_cents), 0), coalesce(sum(uncollected_cents), 0)
@@ -97,6 +103,8 @@ public class NightlySummary {
         controls.put("charges_equal_debits_plus_uncollected", debits[0] == debits[1] + debits[2]);
         controls.put("creator_earnings_equal_fee_complement", earnings == expectedEarnings);
         controls.put("postings_equal_rounded_exact_charges", carriedRoundingMismatches(p).isEmpty());
+        controls.put("bot_spend_equals_charged_bot_messages", ((Number) usage.get("bot_charge_ucents")).longValue()
+                == count("select coalesce(sum(charge_ucents), 0) from bot_spend where arrival_date = ?", day));
         Map<String, List<String>> violations = checks.violationsOf(p.runId());
         violations.forEach((name, ids) -> controls.put("ledger_" + name, ids.isEmpty()));
         boolean ok = controls.values().stream().allMatch(Boolean.TRUE::equals);

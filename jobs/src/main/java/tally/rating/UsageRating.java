@@ -30,7 +30,8 @@ import java.util.Map;
 /**
  * Rates one arrival day's staged events: drops duplicates (by event_id, across files and earlier
  * days), rejects events that name unknown accounts, resources or prices, and stores the rest with
- * cost and charge in {@code usage_event} and the run's rated-events Parquet file. Events stream
+ * cost and charge in {@code usage_event} and the run's rated-events Parquet file, and each bot's
+ * charges per (conversation, usage day) in {@code bot_spend}. Events stream
  * from PostgreSQL per resource in (occurred_at, event_id) order, so bot caps are applied in that
  * order and memory holds one bot's cap state at a time. Runs inside the caller's transaction.
  */
@@ -67,6 +68,7 @@ public class UsageRating {
                              Path ratedFile, AccountPartition partition) {
         String usageTable = DayPartitions.usageEvents(jdbc).table(arrivalDay);
         jdbc.update("delete from " + usageTable + " where " + partition.sql("account_id"));
+        jdbc.update("delete from bot_spend where arrival_date = ? and " + partition.sql("account_id"), arrivalDay);
         jdbc.update("""
                 delete from rejected_event r where r.arrival_date = ? and r.reason in %s
                 and exists (select 1 from staged_event s where s.arrival_date = r.arrival_date
@@ -77,7 +79,9 @@ public class UsageRating {
         List<RowOutcome.Rejected> rejects = new ArrayList<>();
         CapState caps = new CapState(jdbc, arrivalDay);
         try (PgCopy copy = new PgCopy(dataSource, usageTable, USAGE_COLUMNS);
+             PgCopy spendCopy = new PgCopy(dataSource, "bot_spend", BotCharges.COLUMNS);
              RatedEventFile out = new RatedEventFile(ratedFile)) {
+            BotCharges botCharges = new BotCharges(spendCopy, arrivalDay);
             JdbcTemplate streaming = new JdbcTemplate(dataSource);
             streaming.setFetchSize(FETCH_SIZE);
             streaming.query("""
@@ -116,11 +120,16 @@ public class UsageRating {
                         event.accountId(), rated.payerAccountId(), event.resourceId(), rated.billingMode(), event.statusCode(),
                         event.tokensInput(), event.tokensOutput(), event.quantity(), rated.costUcents(), rated.chargeUcents(),
                         rated.capped(), postingId, rules.version());
+                if (event.kind() == UsageKind.BOT_MESSAGE && rated.chargeUcents() > 0) {
+                    botCharges.add(event.resourceId(), event.accountId(), event.conversationId(), event.usageDate(),
+                            rated.chargeUcents());
+                }
                 counts[0]++;
                 if (rated.capped()) {
                     counts[3]++;
                 }
             });
+            botCharges.flush();
         }
         RejectStore.insert(jdbc, arrivalDay, rejects);
         return new RatingResult(counts[0], counts[2], counts[3]);
@@ -154,8 +163,9 @@ public class UsageRating {
 
     /**
      * Cap state of the bot currently streaming: loaded from what earlier arrival days charged it
-     * (only for a bot with a cap: without one the history changes nothing), then updated event by
-     * event. Events arrive grouped by resource, so one bot is held at a time.
+     * ({@code bot_spend}, one index range; only for a bot with a cap: without one the history
+     * changes nothing), then updated event by event. Events arrive grouped by resource, so one bot
+     * is held at a time.
      */
     static final class CapState {
         private final JdbcTemplate jdbc;
@@ -176,9 +186,8 @@ public class UsageRating {
                     return spend;
                 }
                 jdbc.query("""
-                        select conversation_id, usage_date, sum(charge_ucents) from usage_event
-                        where resource_id = ? and kind = 'bot_message' and arrival_date < ? and charge_ucents > 0
-                        group by 1, 2""", rs -> {
+                        select conversation_id, usage_date, sum(charge_ucents) from bot_spend
+                        where bot_id = ? and arrival_date < ? group by 1, 2""", rs -> {
                     spend.addHistory(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getLong(3));
                 }, bot.botId(), Date.valueOf(arrivalDay));
             }

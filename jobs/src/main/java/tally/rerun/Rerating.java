@@ -91,11 +91,27 @@ public class Rerating {
                 select count(*) from usage_event u join rerated r using (event_id, arrival_date)
                 where (u.cost_ucents, u.charge_ucents, u.capped) is distinct from (r.cost_ucents, r.charge_ucents, r.capped)""",
                 Long.class);
+        jdbc.execute("""
+                create temporary table respent on commit drop as
+                select distinct u.resource_id as bot_id, u.arrival_date from usage_event u join rerated r using (event_id, arrival_date)
+                where u.kind = 'bot_message' and u.charge_ucents <> r.charge_ucents""");
         jdbc.update("""
                 update usage_event u set cost_ucents = r.cost_ucents, charge_ucents = r.charge_ucents, capped = r.capped,
                     rules_version = ?
                 from rerated r where r.event_id = u.event_id and r.arrival_date = u.arrival_date""", rules.version());
+        respend();
         return new RerateResult(rerated[0], changed == null ? 0 : changed);
+    }
+
+    /** The bots' charges kept for later nights' caps ({@code bot_spend}), again from usage_event where re-rating changed them. */
+    private void respend() {
+        jdbc.update("delete from bot_spend s using respent k where s.bot_id = k.bot_id and s.arrival_date = k.arrival_date");
+        jdbc.update("""
+                insert into bot_spend (bot_id, arrival_date, usage_date, conversation_id, account_id, charge_ucents)
+                select u.resource_id, u.arrival_date, u.usage_date, u.conversation_id, u.account_id, sum(u.charge_ucents)
+                from usage_event u join respent k on k.bot_id = u.resource_id and k.arrival_date = u.arrival_date
+                where u.kind = 'bot_message' and u.charge_ucents > 0
+                group by 1, 2, 3, 4, 5""");
     }
 
     /** Cap state of the bot being replayed: history at stored charges, period events re-rated. */

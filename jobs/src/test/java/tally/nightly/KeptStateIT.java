@@ -1,4 +1,4 @@
-package tally.ledger;
+package tally.nightly;
 
 import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,8 +17,12 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The kept carried-rounding state (usage_carry): what the sample nights leave, its backfill, and its check. */
-class UsageCarryIT {
+/**
+ * State the nightly keeps next to the data so that later nights read one row per key instead of
+ * their history: carried rounding (usage_carry) and bot spend for caps (bot_spend). What the sample
+ * nights leave, that the migrations' backfills rebuild exactly that, and `ledger verify`'s check.
+ */
+class KeptStateIT {
 
     static final String KEPT = """
             select payer_account_id, usage_month, resource_id, exact_ucents, posted_cents from usage_carry order by 1, 2, 3""";
@@ -61,12 +65,23 @@ class UsageCarryIT {
 
     @Test
     void theMigrationsBackfillRebuildsExactlyTheStatePostingKeeps() throws IOException {
-        List<Map<String, Object>> kept = jdbc.queryForList(KEPT);
+        assertBackfillRebuilds("V15__usage_carry.sql", "usage_carry", KEPT);
+    }
+
+    @Test
+    void theMigrationsBackfillRebuildsExactlyTheBotSpendRatingKeeps() throws IOException {
+        assertBackfillRebuilds("V16__bot_spend.sql", "bot_spend", """
+                select bot_id, arrival_date, usage_date, conversation_id, account_id, sum(charge_ucents) from bot_spend
+                group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4 nulls first""");
+    }
+
+    private void assertBackfillRebuilds(String migrationFile, String table, String contentSql) throws IOException {
+        List<Map<String, Object>> kept = jdbc.queryForList(contentSql);
         assertThat(kept).hasSizeGreaterThan(10);
-        String migration = Files.readString(Cli.REPO.resolve("jobs/src/main/resources/db/migration/V15__usage_carry.sql"));
-        jdbc.update("delete from usage_carry");
-        jdbc.execute(migration.substring(migration.indexOf("insert into usage_carry")));
-        assertThat(jdbc.queryForList(KEPT)).isEqualTo(kept);
+        String migration = Files.readString(Cli.REPO.resolve("jobs/src/main/resources/db/migration").resolve(migrationFile));
+        jdbc.update("delete from " + table);
+        jdbc.execute(migration.substring(migration.indexOf("insert into " + table)));
+        assertThat(jdbc.queryForList(contentSql)).isEqualTo(kept);
     }
 
     @Test
