@@ -22,10 +22,21 @@ import java.util.List;
 @Component
 public class DailyRollups {
 
-    /** What the ledger charged for the row's (resource_id, usage_date): collected and uncollected. */
+    /** What the ledger charged for the touched pair {@code k}: collected and uncollected. */
     private static final String CHARGED_CENTS = """
             (select coalesce(sum(t.charge_cents), 0) from ledger_txn t
-              where t.type in ('debit', 'refund') and t.resource_id = e.resource_id and t.effective_date = e.usage_date)""";
+              where t.type in ('debit', 'refund') and t.resource_id = k.resource_id and t.effective_date = k.usage_date)""";
+
+    /**
+     * The events of the touched pair {@code k}: found by the pair's index on each day's table, and
+     * only on the days they can have arrived (no event is accepted more than a day before its usage
+     * day), which PostgreSQL prunes per pair while it runs. As a join of the touched pairs with
+     * usage_event it was planned as a scan of every day's table: a night's roll-up grew with the
+     * whole history (docs/performance.md).
+     */
+    private static final String PAIR_EVENTS = """
+            usage_event e where e.kind = '%s' and e.resource_id = k.resource_id and e.usage_date = k.usage_date
+              and e.arrival_date >= k.usage_date - 1""";
 
     private final JdbcTemplate jdbc;
 
@@ -56,16 +67,16 @@ public class DailyRollups {
 
         List<Object[]> bots = new ArrayList<>();
         jdbc.query("""
-                select e.resource_id, e.usage_date, min(e.account_id), count(*),
-                       count(*) filter (where e.status = 'success'), sum(e.tokens_input), sum(e.tokens_output),
-                       sum(e.cost_ucents), %s, count(distinct e.end_user_id), count(distinct e.conversation_id)
-                from usage_event e
-                where e.kind = 'bot_message' and (e.resource_id, e.usage_date) in %s
-                group by 1, 2""".formatted(CHARGED_CENTS, touched), rs -> {
+                with k as materialized %s
+                select k.resource_id, k.usage_date, a.*, %s from k cross join lateral (
+                    select min(e.account_id), count(*), count(*) filter (where e.status = 'success'),
+                           sum(e.tokens_input), sum(e.tokens_output), sum(e.cost_ucents),
+                           count(distinct e.end_user_id), count(distinct e.conversation_id)
+                    from %s) a""".formatted(touched, CHARGED_CENTS, PAIR_EVENTS.formatted("bot_message")), rs -> {
             long costUcents = rs.getLong(8);
             bots.add(new Object[] {rs.getString(1), rs.getDate(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
                     rs.getLong(6), rs.getLong(7), costUcents, Money.roundToCents(costUcents),
-                    rs.getLong(9), rs.getLong(10), rs.getLong(11)});
+                    rs.getLong(11), rs.getLong(9), rs.getLong(10)});
         }, args(periodArgs, "bot_message"));
         jdbc.batchUpdate("""
                 insert into bot_daily (bot_id, usage_date, account_id, messages_received, messages_sent, tokens_input,
@@ -74,19 +85,19 @@ public class DailyRollups {
 
         List<Object[]> agents = new ArrayList<>();
         jdbc.query("""
-                select e.resource_id, e.usage_date, min(e.account_id), count(*),
-                       count(*) filter (where e.status = 'success'), count(*) filter (where e.status = 'failed'),
-                       sum(e.tokens_input), sum(e.tokens_output), sum(e.cost_ucents), %s,
-                       percentile_disc(0.5) within group (order by e.latency_ms),
-                       percentile_disc(0.95) within group (order by e.latency_ms), max(e.latency_ms),
-                       round(avg(e.iterations), 3)
-                from usage_event e
-                where e.kind = 'agent_run' and (e.resource_id, e.usage_date) in %s
-                group by 1, 2""".formatted(CHARGED_CENTS, touched), rs -> {
+                with k as materialized %s
+                select k.resource_id, k.usage_date, a.*, %s from k cross join lateral (
+                    select min(e.account_id), count(*), count(*) filter (where e.status = 'success'),
+                           count(*) filter (where e.status = 'failed'), sum(e.tokens_input), sum(e.tokens_output),
+                           sum(e.cost_ucents),
+                           percentile_disc(0.5) within group (order by e.latency_ms),
+                           percentile_disc(0.95) within group (order by e.latency_ms), max(e.latency_ms),
+                           round(avg(e.iterations), 3)
+                    from %s) a""".formatted(touched, CHARGED_CENTS, PAIR_EVENTS.formatted("agent_run")), rs -> {
             long costUcents = rs.getLong(9);
             agents.add(new Object[] {rs.getString(1), rs.getDate(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
                     rs.getLong(6), rs.getLong(7), rs.getLong(8), costUcents, Money.roundToCents(costUcents),
-                    rs.getLong(10), rs.getObject(11), rs.getObject(12), rs.getObject(13), rs.getBigDecimal(14)});
+                    rs.getLong(14), rs.getObject(10), rs.getObject(11), rs.getObject(12), rs.getBigDecimal(13)});
         }, args(periodArgs, "agent_run"));
         jdbc.batchUpdate("""
                 insert into agent_daily (endpoint_id, usage_date, account_id, runs, successes, failures, tokens_input,
@@ -96,15 +107,14 @@ public class DailyRollups {
 
         List<Object[]> tools = new ArrayList<>();
         jdbc.query("""
-                select e.resource_id, e.usage_date, count(*), %s,
+                with k as materialized %s
+                select k.resource_id, k.usage_date, (select count(*) from %s), %s,
                        (select coalesce(sum(d.collected_cents), 0) from ledger_txn d
-                         where d.type = 'debit' and d.resource_id = e.resource_id and d.effective_date = e.usage_date),
+                         where d.type = 'debit' and d.resource_id = k.resource_id and d.effective_date = k.usage_date),
                        (select coalesce(sum(n.amount_cents), 0) from ledger_txn n
-                         where n.type = 'earning' and n.resource_id = e.resource_id and n.effective_date = e.usage_date),
-                       (select t.creator_account_id from tool t where t.tool_id = e.resource_id)
-                from usage_event e
-                where e.kind = 'tool_call' and (e.resource_id, e.usage_date) in %s
-                group by 1, 2""".formatted(CHARGED_CENTS, touched), rs -> {
+                         where n.type = 'earning' and n.resource_id = k.resource_id and n.effective_date = k.usage_date),
+                       (select t.creator_account_id from tool t where t.tool_id = k.resource_id)
+                from k""".formatted(touched, PAIR_EVENTS.formatted("tool_call"), CHARGED_CENTS), rs -> {
             long collected = rs.getLong(5);
             long net = rs.getLong(6);
             tools.add(new Object[] {rs.getString(1), rs.getDate(2), rs.getString(7), rs.getLong(3),

@@ -35,7 +35,7 @@ public class LedgerChecks {
      * holds); also that every kept wallet balance ({@code ledger_balance}) equals its entries.
      */
     public Map<String, List<String>> violations() {
-        Map<String, List<String>> result = violations("true", """
+        Map<String, List<String>> result = violations(Scope.WHOLE_LEDGER, """
                 select ledger_account from ledger_entry where ledger_account like 'wallet:%'
                 group by 1 having sum(amount_cents) < 0 order by 1 limit 5""");
         result.put("kept_wallet_balances_equal_entries", jdbc.queryForList("""
@@ -92,30 +92,65 @@ public class LedgerChecks {
      * every night grows by a night's postings each day); {@code ledger verify} checks everything.
      */
     public Map<String, List<String>> violationsOf(String runId) {
-        return violations("t.run_id = " + quoted(runId),
+        return violations(Scope.run(runId),
                 "select ledger_account from ledger_balance where balance_cents < 0 order by 1 limit 5");
     }
 
-    private static String quoted(String text) {
-        return "'" + text.replace("'", "''") + "'";
+    /**
+     * The transactions checked and their legs, as WITH elements: {@code scoped} (ledger_txn rows),
+     * {@code legs} (txn_id, ledger_account, amount_cents), and the same condition on a transaction
+     * {@code t}.
+     */
+    private record Scope(String scopedTxns, String legs, String condition) {
+
+        static final Scope WHOLE_LEDGER = new Scope("scoped as not materialized (select * from ledger_txn)",
+                "legs as not materialized (select txn_id, ledger_account, amount_cents from ledger_entry)", "true");
+
+        /**
+         * One run's transactions, fetched once by run id, and their legs summed per (transaction,
+         * account) by a lateral aggregate, which PostgreSQL cannot turn into a join: one probe of
+         * ledger_entry's primary key per transaction, once for all the checks. As joins these were
+         * planned as scans of every transaction and leg ever written, a cost that grew with the
+         * ledger every night.
+         */
+        static Scope run(String runId) {
+            String condition = "t.run_id = '" + runId.replace("'", "''") + "'";
+            return new Scope("scoped as materialized (select * from ledger_txn t where " + condition + ")", """
+                    legs as materialized (
+                        select t.txn_id, l.ledger_account, l.amount_cents from scoped t cross join lateral (
+                            select e.ledger_account, sum(e.amount_cents) as amount_cents from ledger_entry e
+                            where e.txn_id = t.txn_id group by 1) l)""", condition);
+        }
     }
 
-    /**
-     * {@code scope}: a condition on the transactions {@code t} checked; {@code negativeWalletsSql}:
-     * the query listing negative wallets.
-     */
-    private Map<String, List<String>> violations(String scope, String negativeWalletsSql) {
+    /** {@code negativeWalletsSql}: the query listing negative wallets. */
+    private Map<String, List<String>> violations(Scope scope, String negativeWalletsSql) {
         Map<String, List<String>> result = new LinkedHashMap<>();
-        result.put("transactions_balance", jdbc.queryForList("""
-                select t.txn_id from ledger_txn t left join ledger_entry e using (txn_id) where %s
-                group by t.txn_id having coalesce(sum(e.amount_cents), 0) <> 0 order by 1 limit 5""".formatted(scope), String.class));
-        result.put("wallet_balance_equals_entries", ownerEqualsEntries(scope, "'deposit', 'debit', 'refund'", "wallet:"));
+        for (String check : List.of("transactions_balance", "wallet_balance_equals_entries", "no_negative_wallet",
+                "creator_balance_equals_entries", "debits_add_up", "payouts_match_ledger")) {
+            result.put(check, new ArrayList<>());
+        }
+        jdbc.query("""
+                with %1$s, %2$s,
+                unbalanced as (
+                    select t.txn_id from scoped t left join legs e using (txn_id)
+                    group by t.txn_id having coalesce(sum(e.amount_cents), 0) <> 0 order by 1 limit 5),
+                wallets as (%3$s),
+                creators as (%4$s)
+                select 'transactions_balance', txn_id from unbalanced
+                union all select 'wallet_balance_equals_entries', account_id from wallets
+                union all select 'creator_balance_equals_entries', account_id from creators"""
+                .formatted(scope.scopedTxns(), scope.legs(), ownerNotEqualEntries("'deposit', 'debit', 'refund'", "wallet:"),
+                        ownerNotEqualEntries("'earning', 'payout'", "payable:creator:")),
+                rs -> {
+                    result.get(rs.getString(1)).add(rs.getString(2));
+                });
         result.put("no_negative_wallet", jdbc.queryForList(negativeWalletsSql, String.class));
-        result.put("creator_balance_equals_entries", ownerEqualsEntries(scope, "'earning', 'payout'", "payable:creator:"));
         result.put("debits_add_up", jdbc.queryForList("""
-                select t.txn_id from ledger_txn t where %s and t.type = 'debit'
+                with %s
+                select t.txn_id from scoped t where t.type = 'debit'
                 and (t.charge_cents <> t.collected_cents + t.uncollected_cents or t.amount_cents <> -t.collected_cents)
-                order by 1 limit 5""".formatted(scope), String.class));
+                order by 1 limit 5""".formatted(scope.scopedTxns()), String.class));
         result.put("payouts_match_ledger", jdbc.queryForList("""
                 with returned as (
                     select refers_to as payout_id, sum(amount_cents) as cents from ledger_txn
@@ -131,28 +166,25 @@ public class LedgerChecks {
                 union all
                 select t.txn_id from ledger_txn t where %1$s and t.type = 'payout' and t.refers_to is null
                    and not exists (select 1 from payout p where p.payout_id = t.txn_id)
-                order by 1 limit 5""".formatted(scope), String.class));
+                order by 1 limit 5""".formatted(scope.condition()), String.class));
         return result;
     }
 
     /**
-     * Owners whose transactions of these types (in scope) do not sum to their entries on the
-     * owner's ledger account (prefix + account id) in those same transactions.
+     * SQL over {@code scoped} and {@code legs}: up to 5 owners ({@code account_id}) whose
+     * transactions of these types do not sum to their entries on the owner's ledger account (prefix
+     * + account id) in the transactions in scope.
      */
-    private List<String> ownerEqualsEntries(String scope, String types, String accountPrefix) {
-        return jdbc.queryForList("""
-                with txns as (
-                    select t.txn_id, t.account_id, t.amount_cents from ledger_txn t where %1$s and t.type in (%2$s)),
-                by_txn as (
-                    select account_id, sum(amount_cents) as cents from txns group by 1),
+    private static String ownerNotEqualEntries(String types, String accountPrefix) {
+        return """
+                with by_txn as (
+                    select t.account_id, sum(t.amount_cents) as cents from scoped t where t.type in (%1$s) group by 1),
                 by_entry as (
-                    select substr(e.ledger_account, %4$d) as account_id, sum(e.amount_cents) as cents
-                    from ledger_entry e where e.ledger_account like '%3$s%%' and %5$s group by 1)
-                select coalesce(t.account_id, e.account_id) from by_txn t full join by_entry e using (account_id)
+                    select substr(e.ledger_account, %3$d) as account_id, sum(e.amount_cents) as cents
+                    from legs e where e.ledger_account like '%2$s%%' group by 1)
+                select coalesce(t.account_id, e.account_id) as account_id from by_txn t full join by_entry e using (account_id)
                 where coalesce(t.cents, 0) <> coalesce(e.cents, 0) order by 1 limit 5"""
-                .formatted(scope, types, accountPrefix, accountPrefix.length() + 1,
-                        scope.equals("true") ? "true" : "e.txn_id in (select txn_id from ledger_txn t where " + scope + ")"),
-                String.class);
+                .formatted(types, accountPrefix, accountPrefix.length() + 1);
     }
 
     public static boolean allHold(Map<String, List<String>> violations) {
