@@ -107,19 +107,20 @@ public class LedgerChecks {
                 "legs as not materialized (select txn_id, ledger_account, amount_cents from ledger_entry)", "true");
 
         /**
-         * One run's transactions, fetched once by run id, and their legs summed per (transaction,
-         * account) by a lateral aggregate, which PostgreSQL cannot turn into a join: one probe of
-         * ledger_entry's primary key per transaction, once for all the checks. As joins these were
-         * planned as scans of every transaction and leg ever written, a cost that grew with the
-         * ledger every night.
+         * One run's transactions, fetched once by run id, and their legs found by transaction: one
+         * probe of ledger_entry's primary key per transaction, once for all the checks. The lateral
+         * subquery's {@code offset 0} keeps PostgreSQL from turning it into a join, which it planned
+         * as a scan of every leg ever written: a cost that grew with the ledger every night. On an
+         * empty ledger (a benchmark's first night, 3.8M legs) the probes take 4.9 s against 1.2 s
+         * for a scan; a year in, a scan reads ~1.4 billion legs.
          */
         static Scope run(String runId) {
             String condition = "t.run_id = '" + runId.replace("'", "''") + "'";
             return new Scope("scoped as materialized (select * from ledger_txn t where " + condition + ")", """
                     legs as materialized (
                         select t.txn_id, l.ledger_account, l.amount_cents from scoped t cross join lateral (
-                            select e.ledger_account, sum(e.amount_cents) as amount_cents from ledger_entry e
-                            where e.txn_id = t.txn_id group by 1) l)""", condition);
+                            select e.ledger_account, e.amount_cents from ledger_entry e where e.txn_id = t.txn_id
+                            offset 0) l)""", condition);
         }
     }
 
