@@ -124,8 +124,8 @@ public class NightlySteps {
         // A plain SELECT of a grouped subquery: PostgreSQL runs neither count(distinct) nor a
         // SELECT inside an INSERT with parallel workers.
         long firstSightings = count("""
-                select count(*) from (select s.event_id from staged_event s where s.arrival_date = ? and not exists (%s)
-                                      group by s.event_id) ids""".formatted(UsageRating.rateEarlier("s", p.allowedLateness())), day);
+                select count(*) from (select s.event_id from staged_event s where s.arrival_date = ? and %s
+                                      group by s.event_id) ids""".formatted(UsageRating.notRatedEarlier("s", p.date(), p.allowedLateness())), day);
         jdbc.update("""
                 insert into staged_day (arrival_date, rows_staged, first_sightings) values (?, ?, ?)
                 on conflict (arrival_date) do update set rows_staged = excluded.rows_staged,

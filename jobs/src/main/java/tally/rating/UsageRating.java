@@ -90,10 +90,10 @@ public class UsageRating {
                     and not exists (select 1 from repeated_event r where r.arrival_date = s.arrival_date
                                     and r.event_id = s.event_id
                                     and (r.source_file, r.source_row) <> (s.source_file, s.source_row))
-                    and not exists (%s)
+                    and %s
                     order by s.resource_id collate "C" nulls first, s.occurred_at, s.event_id collate "C" asc"""
                             .formatted(DayPartitions.stagedEvents(jdbc).table(arrivalDay), partition.sql("s.account_id"),
-                                    rateEarlier("s", allowedLateness)),
+                                    notRatedEarlier("s", arrivalDay, allowedLateness)),
                     (RowCallbackHandler) rs -> {
                 counts[1]++;
                 UsageEvent event = toEvent(rs);
@@ -136,17 +136,35 @@ public class UsageRating {
     }
 
     /**
-     * SQL: the staged row {@code s} was stored on another arrival day (a duplicate). A copy of an
-     * event can only have arrived from the day before its usage day (the validator's future
-     * tolerance) to its usage day plus the allowed lateness and a day of rounding, so only those days'
-     * partitions are looked at (docs/rulings.md "Dedup window").
+     * SQL condition: the staged row {@code staged} of {@code arrivalDay} was not stored on another
+     * arrival day (it is not a duplicate). A copy of an event can only have arrived from the day
+     * before its usage day (the validator's future tolerance) to its usage day plus the allowed
+     * lateness and a day of rounding, so only those days' tables are looked at (docs/rulings.md
+     * "Dedup window"). Said so per row, that window cannot prune a single day's table from the
+     * plan: PostgreSQL scanned the primary key of every day ever loaded. So it is said twice with
+     * fixed bounds. Every staged event's window lies within arrivalDay - lateness - 2 ..
+     * arrivalDay + lateness + 2 (the validator accepts usage days from arrivalDay - lateness to
+     * arrivalDay + 1); an event used on arrivalDay - 1 or later can only have an earlier copy from
+     * arrivalDay - 2 on, which is one join with two or three day tables; only a late event looks
+     * further back, one index probe per day table for each such event.
      */
-    public static String rateEarlier(String staged, Duration allowedLateness) {
+    public static String notRatedEarlier(String staged, LocalDate arrivalDay, Duration allowedLateness) {
         String usageDay = "(" + staged + ".occurred_at at time zone 'UTC')::date";
+        long lateness = allowedLateness.toDays();
+        return """
+                not exists (%s)
+                and (%s >= '%s' or not exists (%s))""".formatted(
+                earlierCopy(staged, usageDay, lateness, arrivalDay.minusDays(2), arrivalDay.plusDays(lateness + 2)),
+                usageDay, arrivalDay.minusDays(1),
+                earlierCopy(staged, usageDay, lateness, arrivalDay.minusDays(lateness + 2), arrivalDay.minusDays(3)));
+    }
+
+    /** SQL: a copy of {@code staged} stored on another arrival day within its window and within from..to. */
+    private static String earlierCopy(String staged, String usageDay, long lateness, LocalDate from, LocalDate to) {
         return """
                 select 1 from usage_event u where u.event_id = %1$s.event_id and u.arrival_date <> %1$s.arrival_date
-                and u.arrival_date between %2$s - 1 and %2$s + %3$d"""
-                .formatted(staged, usageDay, allowedLateness.toDays() + 1);
+                and u.arrival_date between %2$s - 1 and %2$s + %3$d and u.arrival_date between '%4$s' and '%5$s'"""
+                .formatted(staged, usageDay, lateness + 1, from, to);
     }
 
     /** The event of a {@code staged_event} or {@code usage_event} row. */
