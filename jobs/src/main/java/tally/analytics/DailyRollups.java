@@ -1,6 +1,7 @@
 package tally.analytics;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import tally.money.Money;
 
@@ -61,10 +62,6 @@ public class DailyRollups {
 
     /** {@code touched} selects (resource_id, usage_date) pairs from its {@code periodArgs} and a kind. */
     private RollupResult recompute(String touched, Object... periodArgs) {
-        jdbc.update("delete from bot_daily where (bot_id, usage_date) in " + touched, args(periodArgs, "bot_message"));
-        jdbc.update("delete from agent_daily where (endpoint_id, usage_date) in " + touched, args(periodArgs, "agent_run"));
-        jdbc.update("delete from tool_daily where (tool_id, usage_date) in " + touched, args(periodArgs, "tool_call"));
-
         List<Object[]> bots = new ArrayList<>();
         jdbc.query("""
                 with k as materialized %s
@@ -78,10 +75,10 @@ public class DailyRollups {
                     rs.getLong(6), rs.getLong(7), costUcents, Money.roundToCents(costUcents),
                     rs.getLong(11), rs.getLong(9), rs.getLong(10)});
         }, args(periodArgs, "bot_message"));
-        jdbc.batchUpdate("""
+        replace("bot_daily", "bot_id", bots, """
                 insert into bot_daily (bot_id, usage_date, account_id, messages_received, messages_sent, tokens_input,
                     tokens_output, cost_ucents, total_cost_cents, total_charged_cents, unique_users, conversations)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", bots);
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
 
         List<Object[]> agents = new ArrayList<>();
         jdbc.query("""
@@ -99,11 +96,11 @@ public class DailyRollups {
                     rs.getLong(6), rs.getLong(7), rs.getLong(8), costUcents, Money.roundToCents(costUcents),
                     rs.getLong(14), rs.getObject(10), rs.getObject(11), rs.getObject(12), rs.getBigDecimal(13)});
         }, args(periodArgs, "agent_run"));
-        jdbc.batchUpdate("""
+        replace("agent_daily", "endpoint_id", agents, """
                 insert into agent_daily (endpoint_id, usage_date, account_id, runs, successes, failures, tokens_input,
                     tokens_output, cost_ucents, cost_cents, charged_cents, latency_ms_p50, latency_ms_p95, latency_ms_max,
                     iterations_mean)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", agents);
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
 
         List<Object[]> tools = new ArrayList<>();
         jdbc.query("""
@@ -120,10 +117,24 @@ public class DailyRollups {
             tools.add(new Object[] {rs.getString(1), rs.getDate(2), rs.getString(7), rs.getLong(3),
                     rs.getLong(4), collected - net, net});
         }, args(periodArgs, "tool_call"));
-        jdbc.batchUpdate("""
+        replace("tool_daily", "tool_id", tools, """
                 insert into tool_daily (tool_id, usage_date, creator_account_id, calls, gross_cents, fee_cents, creator_net_cents)
-                values (?, ?, ?, ?, ?, ?, ?)""", tools);
+                values (?, ?, ?, ?, ?, ?, ?)""");
         return new RollupResult(bots.size(), agents.size(), tools.size());
+    }
+
+    /**
+     * Replaces the rows of these (resource, usage day) keys (each row's first two values): deletes
+     * them by primary key, then inserts. A delete of "the keys in the touched pairs" subquery was
+     * planned as a scan of the whole table, which grows by a day's rows every night.
+     */
+    private void replace(String table, String resourceColumn, List<Object[]> rows, String insertSql) {
+        jdbc.update("""
+                delete from %1$s r using unnest(?::text[], ?::date[]) as k(resource_id, usage_date)
+                where r.%2$s = k.resource_id and r.usage_date = k.usage_date""".formatted(table, resourceColumn),
+                new SqlArrayValue("text", rows.stream().map(row -> row[0]).toArray()),
+                new SqlArrayValue("date", rows.stream().map(row -> row[1]).toArray()));
+        jdbc.batchUpdate(insertSql, rows);
     }
 
     private static Object[] args(Object[] periodArgs, String kind) {
