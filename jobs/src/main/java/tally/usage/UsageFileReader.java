@@ -1,245 +1,81 @@
 package tally.usage;
 
-import org.apache.avro.LogicalType;
-import org.apache.avro.LogicalTypes;
-import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.util.Utf8;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
-import tally.infra.AvroParquet;
-import tally.infra.BadInputException;
-import tally.infra.ParquetCodecs;
-
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
+import java.util.List;
 
 /**
- * Streams the rows of one Parquet or Avro container file as {@link RawRow}s, one at a time.
- * Columns are matched by name; integers may be 32 or 64 bit; timestamps millis or micros, with or
- * without the UTC-adjusted flag (a timestamp without zone is read as UTC); strings plain,
- * dictionary-encoded or raw bytes; unknown columns are ignored. A file that cannot be read is bad
- * input naming the file.
+ * Streams the rows of one Parquet or Avro container file ({@code *.avro}), or of one {@link InputUnit}
+ * of it, as {@link RawRow}s numbered from 1 over the whole file. Columns are matched by name; unknown
+ * columns are ignored, absent ones are null; integers may be 32 or 64 bit; timestamps millis, micros
+ * or nanos, with or without the UTC-adjusted flag (a timestamp without zone is read as UTC); strings
+ * plain, dictionary-encoded or raw bytes (read as UTF-8); a column of another type reads as its
+ * value's text. A value that is not an integer in an integer column, or a timestamp that does not fit
+ * in epoch micro-seconds, makes its row unconvertible (rejected as bad_value). A file that cannot be
+ * read, whose occurred_at is not a timestamp, or where a column Tally reads is a group, repeated or
+ * INT96, is bad input naming the file (and the last row read, if any).
+ *
+ * <p>Parquet is read in batches of columns ({@link tally.infra.ParquetBatchReader}), Avro one record
+ * at a time.
  */
 public final class UsageFileReader implements Iterator<RawRow>, Closeable {
 
-    private final Path file;
-    private final String fileName;
-    private final ParquetReader<GenericRecord> parquet;
-    private final DataFileReader<GenericRecord> avro;
-    private GenericRecord next;
-    private long rowNumber;
-    private Schema schema;
-    private ColumnIndex columns;
+    private final UsageRows rows;
 
+    /** Every row of the file, in file order. */
     public UsageFileReader(Path file, String displayName) {
-        this.file = file;
-        this.fileName = displayName;
-        try {
-            if (UsageFiles.isParquet(file)) {
-                this.parquet = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file), new PlainParquetConfiguration())
-                        .withDataModel(GenericData.get())
-                        .withCodecFactory(ParquetCodecs.INSTANCE)
-                        .build();
-                this.avro = null;
-            } else {
-                this.avro = new DataFileReader<>(file.toFile(), new GenericDatumReader<>());
-                this.parquet = null;
-            }
-        } catch (IOException | RuntimeException e) {
-            throw unreadable(e);
-        }
-        advance();
+        this.rows = UsageFiles.isParquet(file) ? new ParquetUsageRows(file, displayName) : new AvroUsageRows(file, displayName);
     }
 
-    private BadInputException unreadable(Exception e) {
-        return new BadInputException("input file " + file + " cannot be read"
-                + (rowNumber > 0 ? " after row " + rowNumber : "") + ": " + e.getMessage(), e);
+    /** The rows of one unit listed by {@link #units}; a file changed since is bad input. */
+    public UsageFileReader(InputUnit unit) {
+        if (UsageFiles.isParquet(unit.file())) {
+            ParquetUsageRows parquet = new ParquetUsageRows(unit.file(), unit.displayName());
+            parquet.onlyRowGroup(unit);
+            this.rows = parquet;
+        } else if (unit.rowGroup() == 0) {
+            this.rows = new AvroUsageRows(unit.file(), unit.displayName());
+        } else {
+            throw new IllegalArgumentException("an Avro file has one unit, numbered 0: " + unit);
+        }
     }
 
-    private void advance() {
-        try {
-            if (parquet != null) {
-                next = parquet.read();
-            } else {
-                next = avro.hasNext() ? avro.next() : null;
+    /**
+     * The units of a file, in file order: its Parquet row groups, or the whole Avro file (whose rows
+     * are counted here). Checks the file as opening it for reading does.
+     */
+    public static List<InputUnit> units(Path file, String displayName) {
+        if (UsageFiles.isParquet(file)) {
+            try (ParquetUsageRows parquet = new ParquetUsageRows(file, displayName)) {
+                return parquet.rowGroups().stream()
+                        .map(g -> new InputUnit(file, displayName, g.index(), g.firstRow(), g.rows()))
+                        .toList();
+            } catch (IOException e) {
+                throw UsageRows.unreadable(file, 0, e);
             }
-        } catch (IOException | RuntimeException e) {
-            throw unreadable(e);
         }
-        if (next != null && next.getSchema() != schema) {
-            schema = next.getSchema();
-            columns = new ColumnIndex(schema, file);
+        try (AvroUsageRows avro = new AvroUsageRows(file, displayName)) {
+            return List.of(new InputUnit(file, displayName, 0, 0, avro.countRows()));
+        } catch (IOException e) {
+            throw UsageRows.unreadable(file, 0, e);
         }
     }
 
     @Override
     public boolean hasNext() {
-        return next != null;
+        return rows.hasNext();
     }
 
     @Override
     public RawRow next() {
-        if (next == null) {
-            throw new NoSuchElementException();
-        }
-        GenericRecord record = next;
-        rowNumber++;
-        RawRow row = columns.toRow(record, fileName, rowNumber);
-        advance();
-        return row;
+        return rows.next();
     }
 
     @Override
     public void close() throws IOException {
-        if (parquet != null) {
-            parquet.close();
-        }
-        if (avro != null) {
-            avro.close();
-        }
-    }
-
-    /** Field positions and timestamp units of one file schema, resolved once per file. */
-    static final class ColumnIndex {
-        private final Schema.Field eventId, occurredAt, kind, accountId, projectId, resourceId, conversationId,
-                endUserId, platform, provider, model, billingMode, tokensInput, tokensOutput, iterations, latencyMs,
-                status, quantity;
-        private final long occurredAtMicrosPerUnit;
-
-        ColumnIndex(Schema schema, Path file) {
-            eventId = schema.getField("event_id");
-            occurredAt = schema.getField("occurred_at");
-            kind = schema.getField("kind");
-            accountId = schema.getField("account_id");
-            projectId = schema.getField("project_id");
-            resourceId = schema.getField("resource_id");
-            conversationId = schema.getField("conversation_id");
-            endUserId = schema.getField("end_user_id");
-            platform = schema.getField("platform");
-            provider = schema.getField("provider");
-            model = schema.getField("model");
-            billingMode = schema.getField("billing_mode");
-            tokensInput = schema.getField("tokens_input");
-            tokensOutput = schema.getField("tokens_output");
-            iterations = schema.getField("iterations");
-            latencyMs = schema.getField("latency_ms");
-            status = schema.getField("status");
-            quantity = schema.getField("quantity");
-            occurredAtMicrosPerUnit = occurredAt == null ? 1 : timestampUnit(occurredAt, file);
-        }
-
-        private static long timestampUnit(Schema.Field field, Path file) {
-            Schema schema = nonNull(field.schema());
-            LogicalType type = schema.getLogicalType();
-            if (type instanceof LogicalTypes.TimestampMillis || type instanceof LogicalTypes.LocalTimestampMillis) {
-                return 1000L;
-            }
-            if (type instanceof LogicalTypes.TimestampMicros || type instanceof LogicalTypes.LocalTimestampMicros) {
-                return 1L;
-            }
-            if (type instanceof LogicalTypes.TimestampNanos || type instanceof LogicalTypes.LocalTimestampNanos) {
-                return -1000L;
-            }
-            throw new BadInputException("input file " + file + ": column occurred_at has type " + schema
-                    + ", not a timestamp (millis, micros or nanos)");
-        }
-
-        private static Schema nonNull(Schema schema) {
-            if (schema.getType() == Schema.Type.UNION) {
-                for (Schema branch : schema.getTypes()) {
-                    if (branch.getType() != Schema.Type.NULL) {
-                        return branch;
-                    }
-                }
-            }
-            return schema;
-        }
-
-        RawRow toRow(GenericRecord r, String file, long row) {
-            try {
-                return convert(r, file, row);
-            } catch (BadRowValueException | ClassCastException | ArithmeticException e) {
-                String id = null;
-                try {
-                    id = text(r, eventId);
-                } catch (RuntimeException ignored) {
-                    // the id itself may be the bad value
-                }
-                return RawRow.unconvertible(file, row, id, e.getMessage());
-            }
-        }
-
-        private RawRow convert(GenericRecord r, String file, long row) {
-            return new RawRow(file, row, text(r, eventId), micros(r), text(r, kind), text(r, accountId),
-                    text(r, projectId), text(r, resourceId), text(r, conversationId), text(r, endUserId),
-                    text(r, platform), text(r, provider), text(r, model), text(r, billingMode),
-                    number(r, tokensInput), number(r, tokensOutput), number(r, iterations), number(r, latencyMs),
-                    text(r, status), number(r, quantity), null);
-        }
-
-        private Long micros(GenericRecord r) {
-            if (occurredAt == null) {
-                return null;
-            }
-            Object value = r.get(occurredAt.pos());
-            if (value == null) {
-                return null;
-            }
-            if (value instanceof Instant instant) {
-                return AvroParquet.epochMicros(instant);
-            }
-            if (value instanceof LocalDateTime local) {
-                return AvroParquet.epochMicros(local.toInstant(ZoneOffset.UTC));
-            }
-            long raw = ((Number) value).longValue();
-            return occurredAtMicrosPerUnit > 0 ? Math.multiplyExact(raw, occurredAtMicrosPerUnit)
-                    : Math.floorDiv(raw, -occurredAtMicrosPerUnit);
-        }
-
-        private static String text(GenericRecord r, Schema.Field field) {
-            if (field == null) {
-                return null;
-            }
-            Object value = r.get(field.pos());
-            if (value == null) {
-                return null;
-            }
-            if (value instanceof Utf8 || value instanceof String) {
-                return value.toString();
-            }
-            if (value instanceof ByteBuffer bytes) {
-                return StandardCharsets.UTF_8.decode(bytes.duplicate()).toString();
-            }
-            return value.toString();
-        }
-
-        private static Long number(GenericRecord r, Schema.Field field) {
-            if (field == null) {
-                return null;
-            }
-            Object value = r.get(field.pos());
-            if (value == null) {
-                return null;
-            }
-            if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-                return ((Number) value).longValue();
-            }
-            throw new BadRowValueException(field.name() + " has a non-integer value '" + value + "'");
-        }
+        rows.close();
     }
 
     /** A value of the wrong type in one row: that row is rejected (reason bad_value), the file is not. */

@@ -123,7 +123,9 @@ class UsageFileReaderTest {
 
     @ParameterizedTest(name = "{0} isAdjustedToUTC={1}")
     @CsvSource({"MILLIS, true, 1772446530123, 1772446530123000", "MILLIS, false, 1772446530123, 1772446530123000",
-            "MICROS, true, 1772446530123456, 1772446530123456", "MICROS, false, 1772446530123456, 1772446530123456"})
+            "MICROS, true, 1772446530123456, 1772446530123456", "MICROS, false, 1772446530123456, 1772446530123456",
+            "NANOS, true, 1772446530123456789, 1772446530123456", "NANOS, false, 1772446530123456789, 1772446530123456",
+            "NANOS, true, -1500, -2"})
     void timestampsOfEachUnitWithOrWithoutZoneAreEpochMicros(String unit, boolean utc, long raw, long micros) throws IOException {
         Path file = write("required binary event_id (STRING); optional int64 occurred_at (TIMESTAMP(%s,%s));"
                 .formatted(unit, utc), 2, (g, i) -> {
@@ -274,7 +276,96 @@ class UsageFileReaderTest {
                 reader.forEachRemaining(rows::add);
             }
         }).isInstanceOf(BadInputException.class).hasMessageContaining(file.toString()).hasMessageContaining("after row 300");
-        assertThat(rows).hasSizeBetween(299, 300).allSatisfy(r -> assertThat(r.sourceRow()).isLessThanOrEqualTo(300));
+        assertThat(rows).hasSize(300).last().extracting(RawRow::sourceRow).isEqualTo(300L);
+
+        List<InputUnit> units = UsageFileReader.units(file, NAME);
+        assertThat(readAll(units.get(2))).hasSize(300);
+        assertThatThrownBy(() -> readAll(units.get(1))).isInstanceOf(BadInputException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("after row 300");
+    }
+
+    static List<RawRow> readAll(InputUnit unit) throws IOException {
+        List<RawRow> rows = new ArrayList<>();
+        try (UsageFileReader reader = new UsageFileReader(unit)) {
+            reader.forEachRemaining(rows::add);
+        }
+        return rows;
+    }
+
+    @Test
+    void aParquetFileIsOneUnitPerRowGroupAndItsUnitsReadAsTheWholeFileWithFileRowNumbers() throws IOException {
+        Path file = ParquetTestFiles.write(tmp.resolve("x.parquet"), "message usage { " + ID_AND_TIME + " optional int64 quantity; }",
+                b -> b.withRowGroupRowCountLimit(10_000), 25_000, idAndTime((g, i) -> g.add("quantity", (long) i)));
+
+        List<InputUnit> units = UsageFileReader.units(file, NAME);
+
+        assertThat(units).containsExactly(new InputUnit(file, NAME, 0, 0, 10_000), new InputUnit(file, NAME, 1, 10_000, 10_000),
+                new InputUnit(file, NAME, 2, 20_000, 5_000));
+        List<RawRow> byUnit = new ArrayList<>();
+        for (InputUnit unit : List.of(units.get(2), units.get(0), units.get(1))) {
+            List<RawRow> rows = readAll(unit);
+            assertThat(rows).hasSize((int) unit.rows());
+            assertThat(rows.get(0).sourceRow()).isEqualTo(unit.firstRow() + 1);
+            byUnit.addAll(rows);
+        }
+        byUnit.sort(java.util.Comparator.comparingLong(RawRow::sourceRow));
+        List<RawRow> whole = readAll(file);
+        assertThat(byUnit).isEqualTo(whole);
+        assertThat(whole).hasSize(25_000).allSatisfy(r -> {
+            assertThat(r.eventId()).isEqualTo("evt-" + (r.sourceRow() - 1));
+            assertThat(r.quantity()).isEqualTo(r.sourceRow() - 1);
+        });
+    }
+
+    @Test
+    void aUnitOfAFileThatChangedSinceItWasListedIsBadInput() throws IOException {
+        Path file = write(ID_AND_TIME, 10, idAndTime((g, i) -> {
+        }));
+        InputUnit unit = UsageFileReader.units(file, NAME).get(0);
+        write(ID_AND_TIME, 11, idAndTime((g, i) -> {
+        }));
+
+        assertThatThrownBy(() -> readAll(unit)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("has changed");
+    }
+
+    @Test
+    void unknownColumnsAreIgnoredWhateverTheirType() throws IOException {
+        Path file = write(ID_AND_TIME + """
+                optional int96 ingested; repeated binary tags (STRING);
+                optional group attributes (MAP) { repeated group key_value { required binary key (STRING); optional int32 value; } }""",
+                1, idAndTime((g, i) -> {
+                    g.add("ingested", new NanoTime(2_461_102, 0));
+                    g.add("tags", "a");
+                    g.add("tags", "b");
+                    g.addGroup("attributes").addGroup("key_value").append("key", "k").append("value", 1);
+                }));
+
+        assertThat(readAll(file)).containsExactly(new RawRow(NAME, 1, "evt-0", AT_MICROS, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"optional group kind { optional binary x (STRING); }|is a group",
+            "repeated binary kind (STRING);|is repeated"})
+    void aColumnTallyReadsThatIsNotASingleValueRefusesTheFileNamingIt(String field, String problem) {
+        Path file = write(ID_AND_TIME + field, 1, idAndTime((g, i) -> {
+        }));
+
+        assertThatThrownBy(() -> readAll(file)).isInstanceOf(BadInputException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("column kind " + problem);
+    }
+
+    @Test
+    void aBinaryDecimalInAnIntegerColumnIsABadValueShowingTheNumber() throws IOException {
+        Path file = write(ID_AND_TIME + " optional fixed_len_byte_array(16) quantity (DECIMAL(38,0));", 1,
+                idAndTime((g, i) -> {
+                    byte[] twelve = new byte[16];
+                    twelve[15] = 12;
+                    g.add("quantity", Binary.fromConstantByteArray(twelve));
+                }));
+
+        assertThat(readAll(file)).containsExactly(RawRow.unconvertible(NAME, 1, "evt-0", "quantity has a non-integer value '12'"));
     }
 
     @Test
@@ -296,6 +387,8 @@ class UsageFileReaderTest {
             }
         }
 
+        assertThat(UsageFileReader.units(file, NAME)).containsExactly(new InputUnit(file, NAME, 0, 0, 2));
+        assertThat(readAll(UsageFileReader.units(file, NAME).get(0))).isEqualTo(readAll(file));
         assertThat(readAll(file)).containsExactly(
                 new RawRow(NAME, 1, "evt-0", AT.toEpochMilli() * 1000, "bot_message", null, null, null, null, null, null,
                         null, null, null, 12L, null, null, null, null, null, null),

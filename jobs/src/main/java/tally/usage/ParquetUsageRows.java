@@ -1,0 +1,180 @@
+package tally.usage;
+
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
+import tally.infra.BadInputException;
+import tally.infra.ParquetBatchReader;
+import tally.infra.ParquetBatchReader.Column;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The rows of a range of row groups of a Parquet file, read in batches with {@link ParquetBatchReader}.
+ * Integer columns are INT32 or INT64 without a DECIMAL annotation (other annotations are ignored); a
+ * text column of another type reads as its value's text (a DECIMAL's as the decimal number).
+ */
+final class ParquetUsageRows extends UsageRows {
+
+    private final Path file;
+    private final String displayName;
+    private final ParquetBatchReader parquet;
+    /** Scale of each of {@link #COLUMNS} that is an integer with a DECIMAL annotation, else -1. */
+    private final int[] decimalScale = new int[COLUMNS.size()];
+    private final TimestampUnit occurredAtUnit;
+    private int nextRowGroup;
+    private int endRowGroup;
+    private ParquetBatchReader.Batches batches;
+    private int batchRow;
+    private int batchSize;
+    /** Row of the current batch that {@link #text}, {@link #integer} and {@link #occurredAtMicros} read. */
+    private int current;
+    /** Number (1-based, over the whole file) of the last row handed out, or of the row before the first row group read. */
+    private long lastRow;
+
+    /** Opens the file and checks the types of Tally's columns; reads no rows yet, and every row group by default. */
+    ParquetUsageRows(Path file, String displayName) {
+        this.file = file;
+        this.displayName = displayName;
+        try {
+            parquet = ParquetBatchReader.open(file);
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(file, 0, e);
+        }
+        try {
+            PrimitiveType[] types = new PrimitiveType[COLUMNS.size()];
+            for (int c = 0; c < types.length; c++) {
+                types[c] = parquet.column(COLUMNS.get(c));
+                decimalScale[c] = types[c] != null && types[c].getLogicalTypeAnnotation()
+                        instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal ? decimal.getScale() : -1;
+            }
+            occurredAtUnit = types[OCCURRED_AT] == null ? null : timestampUnit(types[OCCURRED_AT]);
+        } catch (IllegalArgumentException e) {
+            closeQuietly();
+            throw unreadable(file, 0, e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        endRowGroup = parquet.rowGroups().size();
+    }
+
+    private TimestampUnit timestampUnit(PrimitiveType type) {
+        LogicalTypeAnnotation annotation = type.getLogicalTypeAnnotation();
+        if (type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64
+                && annotation instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp) {
+            return switch (timestamp.getUnit()) {
+                case MILLIS -> TimestampUnit.MILLIS;
+                case MICROS -> TimestampUnit.MICROS;
+                case NANOS -> TimestampUnit.NANOS;
+            };
+        }
+        throw notATimestamp(file, type.getPrimitiveTypeName() + (annotation == null ? "" : " (" + annotation + ")"));
+    }
+
+    List<ParquetBatchReader.RowGroup> rowGroups() {
+        return parquet.rowGroups();
+    }
+
+    /** From now on, read only that row group (a unit); it must still have the rows it had when listed. */
+    void onlyRowGroup(InputUnit unit) {
+        List<ParquetBatchReader.RowGroup> groups = parquet.rowGroups();
+        if (unit.rowGroup() >= groups.size() || groups.get(unit.rowGroup()).firstRow() != unit.firstRow()
+                || groups.get(unit.rowGroup()).rows() != unit.rows()) {
+            closeQuietly();
+            throw new BadInputException("input file " + file + " has changed since it was listed: it has no row group "
+                    + unit.rowGroup() + " of " + unit.rows() + " rows from row " + (unit.firstRow() + 1));
+        }
+        nextRowGroup = unit.rowGroup();
+        endRowGroup = unit.rowGroup() + 1;
+        lastRow = unit.firstRow();
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (batchRow < batchSize) {
+            return true;
+        }
+        try {
+            while (batches == null || !batches.next()) {
+                if (batches != null) {
+                    batches.close();
+                    batches = null;
+                }
+                if (nextRowGroup == endRowGroup) {
+                    return false;
+                }
+                batches = parquet.read(nextRowGroup++, COLUMNS);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(file, lastRow, e);
+        }
+        batchRow = 0;
+        batchSize = batches.size();
+        return true;
+    }
+
+    @Override
+    public RawRow next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        current = batchRow++;
+        lastRow = batches.firstRow() + current + 1;
+        return row(displayName, lastRow);
+    }
+
+    @Override
+    String text(int column) {
+        Column values = batches.column(column);
+        if (values.isNull(current)) {
+            return null;
+        }
+        return switch (values.kind()) {
+            case TEXT -> values.text(current);
+            case INT, LONG -> decimalScale[column] < 0 ? Long.toString(values.longValue(current))
+                    : BigDecimal.valueOf(values.longValue(current), decimalScale[column]).toString();
+            case BOOLEAN -> Boolean.toString(values.booleanValue(current));
+            case ABSENT -> null; // never: every row of an absent column is null
+        };
+    }
+
+    @Override
+    Long integer(int column) {
+        Column values = batches.column(column);
+        if (values.isNull(current)) {
+            return null;
+        }
+        boolean integer = (values.kind() == ParquetBatchReader.Kind.INT || values.kind() == ParquetBatchReader.Kind.LONG)
+                && decimalScale[column] < 0;
+        if (!integer) {
+            throw nonInteger(column, text(column));
+        }
+        return values.longValue(current);
+    }
+
+    @Override
+    Long occurredAtMicros() {
+        Column values = batches.column(OCCURRED_AT);
+        return values.isNull(current) ? null : occurredAtUnit.toMicros(values.longValue(current));
+    }
+
+    private void closeQuietly() {
+        try {
+            parquet.close();
+        } catch (IOException ignored) {
+            // already failing
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (batches != null) {
+            batches.close();
+        }
+        parquet.close();
+    }
+}
