@@ -28,20 +28,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Reads top-level columns of a Parquet file one row group at a time, in batches of up to
  * {@link #BATCH_ROWS} rows, column by column with parquet-column's own readers: no record assembly,
- * no Avro, no Hadoop. About 3x faster than parquet-avro's GenericRecords on Tally's usage files.
+ * no Avro, no Hadoop (about 0.4 us per 18-column usage row on one core, parquet-avro's GenericRecords
+ * about 0.65).
  *
  * <p>Values come by physical type: BOOLEAN as booleans, INT32 as ints, INT64 as longs (what a
  * logical annotation such as TIMESTAMP or DECIMAL means is the caller's to decide, from
  * {@link Column#type()}), every other type as text: BINARY and FIXED_LEN_BYTE_ARRAY as UTF-8 with or
- * without the STRING annotation (a UUID as its canonical text, a DECIMAL as its decimal number), FLOAT
- * and DOUBLE as Java's decimal text (so no caller computes with binary floating point). Text of a dictionary-encoded page is decoded
- * once per dictionary, not per row. A column the file does not have reads as null in every row; a
- * group, a repeated field or an INT96 column is refused.
+ * without the STRING annotation (a UUID as its canonical text, a DECIMAL as its decimal number),
+ * FLOAT and DOUBLE as Java's decimal text (so no caller computes with binary floating point). The
+ * text of a dictionary-encoded column chunk is decoded once per dictionary entry, not per row. A
+ * column the file does not have reads as null in every row; a group, a repeated field or an INT96
+ * column is refused.
  *
  * <p>A reader and its batches belong to one thread; to read row groups in parallel, open one reader
  * per thread.
@@ -139,29 +143,23 @@ public final class ParquetBatchReader implements Closeable {
      * @throws IllegalArgumentException as {@link #column(String)}
      */
     public Batches read(int rowGroup, List<String> columns) throws IOException {
+        if (Set.copyOf(columns).size() != columns.size()) {
+            throw new IllegalArgumentException("a column is asked for twice: " + columns);
+        }
         RowGroup group = rowGroups.get(rowGroup);
         List<Column> values = new ArrayList<>(columns.size());
-        List<ColumnDescriptor> requested = new ArrayList<>();
         for (String name : columns) {
-            Column column = new Column(name, column(name));
-            values.add(column);
-            if (column.type != null) {
-                requested.add(schema.getColumnDescription(new String[]{name}));
-            }
+            PrimitiveType type = column(name);
+            values.add(new Column(name, type, type == null ? null : schema.getColumnDescription(new String[]{name})));
         }
         if (group.rows() == 0) {
             return new Batches(group, values, null);
         }
-        file.setRequestedSchema(requested);
+        file.setRequestedSchema(values.stream().map(c -> c.descriptor).filter(Objects::nonNull).toList());
         PageReadStore pages = file.readRowGroup(rowGroup);
         try {
             for (Column column : values) {
-                if (column.type != null) {
-                    ColumnDescriptor descriptor = schema.getColumnDescription(new String[]{column.name});
-                    column.reader = new ColumnReaderImpl(descriptor, pages.getPageReader(descriptor), column.converter(),
-                            writerVersion);
-                    column.maxDefinitionLevel = descriptor.getMaxDefinitionLevel();
-                }
+                column.attach(pages, writerVersion);
             }
         } catch (RuntimeException e) {
             pages.close();
@@ -243,6 +241,7 @@ public final class ParquetBatchReader implements Closeable {
     public static final class Column {
         private final String name;
         private final PrimitiveType type;
+        private final ColumnDescriptor descriptor;
         private final Kind kind;
         private final boolean[] nulls = new boolean[BATCH_ROWS];
         private boolean[] booleans;
@@ -250,13 +249,13 @@ public final class ParquetBatchReader implements Closeable {
         private long[] longs;
         private String[] texts;
         private ColumnReader reader;
-        private int maxDefinitionLevel;
         /** The row of the batch the converter writes to. */
         private int row;
 
-        private Column(String name, PrimitiveType type) {
+        private Column(String name, PrimitiveType type, ColumnDescriptor descriptor) {
             this.name = name;
             this.type = type;
+            this.descriptor = descriptor;
             this.kind = type == null ? Kind.ABSENT : switch (type.getPrimitiveTypeName()) {
                 case BOOLEAN -> Kind.BOOLEAN;
                 case INT32 -> Kind.INT;
@@ -306,10 +305,18 @@ public final class ParquetBatchReader implements Closeable {
             return texts[row];
         }
 
+        /** Starts reading this column's chunk of a row group (nothing to read when absent). */
+        private void attach(PageReadStore pages, VersionParser.ParsedVersion writerVersion) {
+            if (descriptor != null) {
+                reader = new ColumnReaderImpl(descriptor, pages.getPageReader(descriptor), converter(), writerVersion);
+            }
+        }
+
         private void fill(int rows) {
             if (reader == null) {
                 return;
             }
+            int maxDefinitionLevel = descriptor.getMaxDefinitionLevel();
             for (int r = 0; r < rows; r++) {
                 boolean isNull = reader.getCurrentDefinitionLevel() != maxDefinitionLevel;
                 nulls[r] = isNull;
