@@ -210,7 +210,7 @@ class ParquetBatchReaderTest {
     }
 
     @Test
-    void groupsRepeatedFieldsAndInt96AreRefusedNamingTheColumn() throws IOException {
+    void groupsRepeatedFieldsInt96AndAColumnAskedForTwiceAreRefused() throws IOException {
         Path file = write("optional group g { optional int32 x; } repeated binary tags (STRING); optional int96 legacy; optional int32 ok;",
                 1, (g, i) -> g.add("ok", 1));
 
@@ -222,6 +222,8 @@ class ParquetBatchReaderTest {
             assertThatThrownBy(() -> reader.column("legacy")).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("column legacy has type INT96");
             assertThat(values(reader, "ok", Column::intValue)).containsExactly(1);
+            assertThatThrownBy(() -> reader.read(0, List.of("ok", "ok"))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("asked for twice");
         }
     }
 
