@@ -41,7 +41,7 @@ final class AvroUsageRows extends UsageRows {
             }
             occurredAtUnit = fields[OCCURRED_AT] == null ? null : timestampUnit(fields[OCCURRED_AT]);
         } catch (RuntimeException e) {
-            closeQuietly();
+            closeAfterFailure(avro);
             throw e;
         }
     }
@@ -148,14 +148,6 @@ final class AvroUsageRows extends UsageRows {
             throw new UsageFileReader.BadRowValueException("occurred_at has a non-timestamp value '" + value + "'");
         }
         return occurredAtUnit.toMicros(((Number) value).longValue());
-    }
-
-    private void closeQuietly() {
-        try {
-            avro.close();
-        } catch (IOException ignored) {
-            // already failing
-        }
     }
 
     @Override

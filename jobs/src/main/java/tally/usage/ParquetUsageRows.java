@@ -53,10 +53,10 @@ final class ParquetUsageRows extends UsageRows {
             }
             occurredAtUnit = types[OCCURRED_AT] == null ? null : timestampUnit(types[OCCURRED_AT]);
         } catch (IllegalArgumentException e) {
-            closeQuietly();
+            closeAfterFailure(parquet);
             throw unreadable(file, 0, e);
         } catch (RuntimeException e) {
-            closeQuietly();
+            closeAfterFailure(parquet);
             throw e;
         }
         endRowGroup = parquet.rowGroups().size();
@@ -84,7 +84,7 @@ final class ParquetUsageRows extends UsageRows {
         List<ParquetBatchReader.RowGroup> groups = parquet.rowGroups();
         if (unit.rowGroup() >= groups.size() || groups.get(unit.rowGroup()).firstRow() != unit.firstRow()
                 || groups.get(unit.rowGroup()).rows() != unit.rows()) {
-            closeQuietly();
+            closeAfterFailure(parquet);
             throw new BadInputException("input file " + file + " has changed since it was listed: it has no row group "
                     + unit.rowGroup() + " of " + unit.rows() + " rows from row " + (unit.firstRow() + 1));
         }
@@ -160,14 +160,6 @@ final class ParquetUsageRows extends UsageRows {
     Long occurredAtMicros() {
         Column values = batches.column(OCCURRED_AT);
         return values.isNull(current) ? null : occurredAtUnit.toMicros(values.longValue(current));
-    }
-
-    private void closeQuietly() {
-        try {
-            parquet.close();
-        } catch (IOException ignored) {
-            // already failing
-        }
     }
 
     @Override

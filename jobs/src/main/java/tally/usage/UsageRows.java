@@ -4,6 +4,7 @@ import tally.infra.BadInputException;
 import tally.usage.UsageFileReader.BadRowValueException;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -49,6 +50,15 @@ abstract class UsageRows implements Iterator<RawRow>, Closeable {
                     integer(ITERATIONS), integer(LATENCY_MS), text(STATUS), integer(QUANTITY), null);
         } catch (BadRowValueException | ArithmeticException e) {
             return RawRow.unconvertible(file, sourceRow, text(EVENT_ID), e.getMessage());
+        }
+    }
+
+    /** Closes what a constructor opened before it failed; the failure is what the caller hears about. */
+    static void closeAfterFailure(Closeable resource) {
+        try {
+            resource.close();
+        } catch (IOException ignored) {
+            // the failure being thrown says more
         }
     }
 
