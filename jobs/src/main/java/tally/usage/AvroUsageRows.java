@@ -6,7 +6,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.util.Utf8;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -123,7 +122,7 @@ final class AvroUsageRows extends UsageRows {
         if (value instanceof ByteBuffer bytes) {
             return StandardCharsets.UTF_8.decode(bytes.duplicate()).toString();
         }
-        return value.toString(); // Utf8, String, or a number, enum symbol...
+        return value.toString(); // a string (Utf8), or a number, an enum symbol...
     }
 
     @Override

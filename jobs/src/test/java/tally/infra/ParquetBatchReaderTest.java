@@ -1,7 +1,9 @@
 package tally.infra;
 
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.EncodingStats;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.LocalInputFile;
@@ -31,7 +33,7 @@ class ParquetBatchReaderTest {
     @TempDir
     Path tmp;
 
-    private Path write(String fields, int rows, ObjIntConsumer<org.apache.parquet.example.data.Group> row) {
+    private Path write(String fields, int rows, ObjIntConsumer<Group> row) {
         return ParquetTestFiles.write(tmp.resolve("t.parquet"), "message t { " + fields + " }", rows, row);
     }
 
@@ -229,7 +231,7 @@ class ParquetBatchReaderTest {
 
     private static ColumnChunkMetaData columnChunk(Path file, int rowGroup, int column) throws IOException {
         try (ParquetFileReader parquet = ParquetFileReader.open(new LocalInputFile(file),
-                org.apache.parquet.ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
             return parquet.getRowGroups().get(rowGroup).getColumns().get(column);
         }
     }

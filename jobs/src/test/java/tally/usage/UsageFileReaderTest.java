@@ -7,6 +7,7 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.NanoTime;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.ObjIntConsumer;
@@ -260,7 +262,7 @@ class UsageFileReaderTest {
                 }));
         long secondGroupData;
         try (ParquetFileReader parquet = ParquetFileReader.open(new LocalInputFile(file),
-                org.apache.parquet.ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
             List<BlockMetaData> groups = parquet.getRowGroups();
             assertThat(groups).extracting(BlockMetaData::getRowCount).containsExactly(300L, 300L, 300L);
             secondGroupData = groups.get(1).getColumns().get(0).getStartingPos();
@@ -308,7 +310,7 @@ class UsageFileReaderTest {
             assertThat(rows.get(0).sourceRow()).isEqualTo(unit.firstRow() + 1);
             byUnit.addAll(rows);
         }
-        byUnit.sort(java.util.Comparator.comparingLong(RawRow::sourceRow));
+        byUnit.sort(Comparator.comparingLong(RawRow::sourceRow));
         List<RawRow> whole = readAll(file);
         assertThat(byUnit).isEqualTo(whole);
         assertThat(whole).hasSize(25_000).allSatisfy(r -> {
