@@ -17,7 +17,6 @@ import tally.rules.RulesLoader;
 import tally.testing.SyntheticRatedEvents;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -122,21 +121,24 @@ class RatedSegmentWriterTest {
         for (ColumnChunkMetaData chunk : block.getColumns()) {
             String column = chunk.getPath().toDotString();
             assertThat(chunk.getCodec()).as(column).isEqualTo(CompressionCodecName.SNAPPY);
-            assertThat(chunk.getStatistics().isEmpty()).as(column + " has statistics").isFalse();
+            assertThat(chunk.getStatistics().isEmpty()).as(column + " has no statistics")
+                    .isEqualTo(RatedSegmentWriter.NO_STATISTICS_COLUMNS.contains(column));
             boolean dictionary = chunk.getEncodingStats().hasDictionaryPages();
             if (RatedSegmentWriter.PLAIN_COLUMNS.contains(column)) {
                 assertThat(dictionary).as(column + " dictionary").isFalse();
             }
-            if (Set.of("kind", "status", "billing_mode", "rules_version", "provider", "model").contains(column)) {
-                assertThat(dictionary).as(column + " dictionary").isTrue(); // a handful of values
+            if (Set.of("kind", "status", "billing_mode", "rules_version", "provider", "model", "resource_id").contains(column)) {
+                assertThat(dictionary).as(column + " dictionary").isTrue(); // a handful of values, or sorted
             }
         }
-        assertThat(RatedSegmentWriter.PLAIN_COLUMNS).contains("event_id", "posting_id");
-        ColumnChunkMetaData cost = block.getColumns().get(13);
-        assertThat(cost.getPath().toDotString()).isEqualTo("cost_cents");
-        long max = Arrays.stream(events).mapToLong(RatedEvent::costUcents).max().orElseThrow();
-        assertThat(new BigDecimal(new java.math.BigInteger(cost.getStatistics().getMaxBytes()), 6))
-                .isEqualTo(BigDecimal.valueOf(max, 6));
+        assertThat(RatedSegmentWriter.PLAIN_COLUMNS).contains("event_id", "posting_id", "cost_cents");
+        assertThat(RatedSegmentWriter.NO_STATISTICS_COLUMNS).doesNotContain("usage_date", "resource_id", "kind");
+        ColumnChunkMetaData usageDate = block.getColumns().get(3);
+        assertThat(usageDate.getPath().toDotString()).isEqualTo("usage_date");
+        assertThat(usageDate.getStatistics().genericGetMin())
+                .isEqualTo(Arrays.stream(events).mapToInt(RatedEvent::usageEpochDay).min().orElseThrow());
+        assertThat(usageDate.getStatistics().genericGetMax())
+                .isEqualTo(Arrays.stream(events).mapToInt(RatedEvent::usageEpochDay).max().orElseThrow());
         ColumnChunkMetaData kind = block.getColumns().get(4);
         assertThat(kind.getEncodings()).contains(Encoding.PLAIN_DICTIONARY);
         assertThat(Set.of(kind.getStatistics().minAsString(), kind.getStatistics().maxAsString()))
