@@ -43,7 +43,7 @@ public record ExportDataset(String name, Schema schema, String sql) {
     public static final ExportDataset RATED = of("rated_event", """
             select event_id, arrival_date, occurred_at, usage_date, kind, account_id, payer_account_id, resource_id,
                    billing_mode, status, tokens_input, tokens_output, quantity, cost_ucents as cost_cents,
-                   charge_ucents as charge_cents, capped, posting_id, rules_version
+                   charge_ucents as charge_cents, capped, posting_id, rules_version, conversation_id, provider, model
             from usage_event where usage_date between ? and ? order by usage_date, event_id""");
 
     /** Every line of every invoice whose month starts in the range (pass the first of the month to include it). */

@@ -3,6 +3,7 @@ package tally.infra;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -13,6 +14,8 @@ import org.apache.parquet.io.LocalOutputFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +44,7 @@ public final class AvroParquet {
      * Columns with (nearly) one value per row: a dictionary cannot shrink them, and building one
      * until Parquet gives up on it was 15% of the JVM's CPU in a 10M-event nightly (JFR).
      */
-    private static final List<String> NEARLY_UNIQUE_COLUMNS = List.of("event_id", "posting_id");
+    public static final List<String> NEARLY_UNIQUE_COLUMNS = List.of("event_id", "posting_id");
 
     /** A new Parquet file (replacing any file there) of generic records with that schema. */
     public static ParquetWriter<GenericRecord> writer(Path file, Schema schema) {
@@ -93,9 +96,56 @@ public final class AvroParquet {
         }
     }
 
+    /** Options for reading Parquet files without Hadoop (Tally's codecs, no Hadoop configuration). */
+    public static ParquetReadOptions readOptions() {
+        return ParquetReadOptions.builder(new PlainParquetConfiguration()).withCodecFactory(ParquetCodecs.INSTANCE).build();
+    }
+
     /** A new {@link RecordFile} (replacing any file there) with that schema. */
     public static RecordFile create(Path file, Schema schema) {
         return new RecordFile(writer(file, schema));
+    }
+
+    /**
+     * The unscaled value of a decimal as Avro's {@code DecimalConversion} writes it (and Parquet's
+     * DECIMAL over binary holds it): minimal big-endian two's complement, as
+     * {@code BigInteger.toByteArray()}: 0 is {0x00}, 128 is {0x00, 0x80}, -1 is {0xff}.
+     */
+    public static byte[] decimalBytes(long unscaled) {
+        int length = 8;
+        // One byte fewer still holds the value while the 9 top bits of what is left are all sign bits.
+        while (length > 1 && (unscaled >> (8 * length - 9)) == (unscaled >> 63)) {
+            length--;
+        }
+        byte[] bytes = new byte[length];
+        for (int i = length - 1; i >= 0; i--) {
+            bytes[i] = (byte) unscaled;
+            unscaled >>= 8;
+        }
+        return bytes;
+    }
+
+    /**
+     * The unscaled value of a decimal stored as big-endian two's complement bytes (the buffer's
+     * remaining bytes; its position is left as it was), exactly; one that does not fit a long is
+     * refused.
+     */
+    public static long decimalUnscaled(ByteBuffer bytes) {
+        int length = bytes.remaining();
+        int at = bytes.position();
+        if (length == 0) {
+            throw new IllegalArgumentException("a decimal of zero bytes");
+        }
+        if (length > 8) {
+            byte[] copy = new byte[length];
+            bytes.duplicate().get(copy);
+            return new BigInteger(copy).longValueExact();
+        }
+        long value = bytes.get(at); // sign-extended
+        for (int i = 1; i < length; i++) {
+            value = (value << 8) | (bytes.get(at + i) & 0xffL);
+        }
+        return value;
     }
 
     /** An instant as epoch micro-seconds, the unit of Tally's timestamp columns. */

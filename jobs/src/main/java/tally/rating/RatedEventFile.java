@@ -18,7 +18,7 @@ import java.time.LocalDate;
  */
 public final class RatedEventFile implements AutoCloseable {
 
-    public static final Schema SCHEMA = AvroParquet.schema("rated_event");
+    public static final Schema SCHEMA = RatedEvent.AVRO_SCHEMA;
     private static final Conversions.DecimalConversion DECIMAL = new Conversions.DecimalConversion();
     private static final Schema MONEY = SCHEMA.getField("cost_cents").schema();
 

@@ -28,14 +28,14 @@ import java.util.SplittableRandom;
  */
 public final class UsageGenerator {
 
-    /** (provider, model) pairs priced in rating-rules, weighted by how often they are picked. */
-    static final String[][] MODELS = {
+    /** (provider, model) pairs priced in rating-rules, weighted by how often they are picked (read only; benchmarks draw from it too). */
+    public static final String[][] MODELS = {
             {"openai", "gpt-4o-mini"}, {"openai", "gpt-4o-mini"}, {"openai", "gpt-4o-mini"}, {"openai", "gpt-4o"},
             {"openai", "o1"}, {"anthropic", "claude-sonnet-4-6"}, {"anthropic", "claude-sonnet-4-6"},
             {"anthropic", "claude-haiku-4-5"}, {"anthropic", "claude-opus-4-6"}, {"google", "gemini-2.5-flash"},
             {"google", "gemini-2.5-flash"}, {"google", "gemini-2.5-pro"}, {"groq", "llama-3.3-70b-versatile"},
             {"groq", "mixtral-8x7b-32768"}};
-    static final String WORKERS_MODEL = "@cf/meta/llama-3.1-8b-instruct";
+    public static final String WORKERS_MODEL = "@cf/meta/llama-3.1-8b-instruct";
     static final String[] PLATFORMS = {"telegram", "discord", "whatsapp", "slack", "custom"};
 
     record World(List<String> accounts, List<String[]> bots, List<String[]> endpoints, List<String> tools) {
@@ -179,7 +179,7 @@ public final class UsageGenerator {
     }
 
     /** Bots named for Workers AI, and every 20th synthesized bot (b0, b20, ...), use its free models. */
-    static boolean runsOnWorkersAi(String botId) {
+    public static boolean runsOnWorkersAi(String botId) {
         return botId.contains("workers") || (botId.matches("b\\d+") && Long.parseLong(botId.substring(1)) % 20 == 0);
     }
 

@@ -109,6 +109,14 @@ class ExportIT {
                 .isEqualTo(BigDecimal.valueOf(longOf(pg, "select sum(cost_ucents) from usage_event"), 6));
         assertThat(decimalOf(duck, "select sum(charge_cents) from " + rated + " where kind = 'tool_call'"))
                 .isEqualTo(BigDecimal.valueOf(longOf(pg, "select sum(charge_ucents) from usage_event where kind = 'tool_call'"), 6));
+        assertThat(types(rated)).containsEntry("conversation_id", "VARCHAR").containsEntry("provider", "VARCHAR")
+                .containsEntry("model", "VARCHAR");
+        assertThat(longOf(duck, "select count(*) from " + rated + " where kind = 'bot_message' and conversation_id is not null"
+                + " and provider is not null and model is not null"))
+                .isEqualTo(longOf(pg, "select count(*) from usage_event where kind = 'bot_message' and conversation_id is not null"
+                        + " and provider is not null and model is not null")).isPositive();
+        assertThat(longOf(duck, "select count(distinct model) from " + rated))
+                .isEqualTo(longOf(pg, "select count(distinct model) from usage_event")).isGreaterThan(1);
         assertThat(longOf(duck, "select count(*) from " + rated + " where event_id = 'evt-20260304-xlate' "
                 + "and usage_date = DATE '2026-03-02' and cost_cents = 33.000000 and charge_cents = 0 and capped")).isEqualTo(1);
     }
