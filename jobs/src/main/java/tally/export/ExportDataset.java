@@ -6,14 +6,14 @@ import tally.infra.AvroParquet;
 import java.util.List;
 
 /**
- * One exported table: its Avro schema (of {@code schemas/}) and the query of its rows for a range
- * of business days (two parameters, both days included). The query names its columns as the
- * schema's fields.
+ * One exported table: its Avro schema (of {@code schemas/}) and where its rows for a range of
+ * business days come from (both days included): a query that names its columns as the schema's
+ * fields, or the rated segments.
  */
-public record ExportDataset(String name, Schema schema, String sql) {
+public record ExportDataset(String name, Schema schema, ExportRows rows) {
 
     static ExportDataset of(String schemaName, String sql) {
-        return new ExportDataset(schemaName, AvroParquet.schema(schemaName), sql);
+        return new ExportDataset(schemaName, AvroParquet.schema(schemaName), ExportRows.query(sql));
     }
 
     /** The rollups, by usage day; only what retention kept. */
@@ -39,12 +39,12 @@ public record ExportDataset(String name, Schema schema, String sql) {
             from ledger_entry e join ledger_txn t on t.txn_id = e.txn_id
             where t.effective_date between ? and ? order by t.effective_date, e.txn_id, e.leg""");
 
-    /** Every rated event whose usage day is in the range. */
-    public static final ExportDataset RATED = of("rated_event", """
-            select event_id, arrival_date, occurred_at, usage_date, kind, account_id, payer_account_id, resource_id,
-                   billing_mode, status, tokens_input, tokens_output, quantity, cost_ucents as cost_cents,
-                   charge_ucents as charge_cents, capped, posting_id, rules_version, conversation_id, provider, model
-            from usage_event where usage_date between ? and ? order by usage_date, event_id""");
+    /**
+     * Every rated event whose usage day is in the range, from the rated segments, in the order they
+     * are kept: by arrival day, then as rated (docs/rulings.md "Rated events").
+     */
+    public static final ExportDataset RATED = new ExportDataset("rated_event", AvroParquet.schema("rated_event"),
+            ExportRows.ratedEvents());
 
     /** Every line of every invoice whose month starts in the range (pass the first of the month to include it). */
     public static final ExportDataset INVOICES = of("invoice_line", """

@@ -10,7 +10,6 @@ import tally.infra.DayRange;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Date;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,11 +56,11 @@ public class Exporter {
         List<Schema.Field> fields = dataset.schema().getFields();
         long[] rows = new long[1];
         try (RowSink sink = RowSink.open(format, dataset.schema(), file)) {
-            jdbc.query(dataset.sql(), rs -> {
+            dataset.rows().forEach(jdbc, range, values -> {
                 Object[] row = new Object[fields.size()];
                 for (int i = 0; i < row.length; i++) {
                     Schema.Field field = fields.get(i);
-                    row[i] = ExportValues.fromDatabase(field.schema(), rs.getObject(field.name()));
+                    row[i] = ExportValues.fromDatabase(field.schema(), values.apply(field.name()));
                 }
                 try {
                     sink.write(row);
@@ -69,7 +68,7 @@ public class Exporter {
                     throw RowSink.failure(file, e);
                 }
                 rows[0]++;
-            }, Date.valueOf(range.from()), Date.valueOf(range.to()));
+            });
         } catch (IOException e) {
             throw RowSink.failure(file, e);
         }

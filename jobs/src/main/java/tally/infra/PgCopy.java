@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -99,6 +100,38 @@ public final class PgCopy implements AutoCloseable {
 
     public long rows() {
         return rows;
+    }
+
+    /** A text[] value for {@link #row}: each element quoted (and its quotes and backslashes escaped). */
+    public static String textArray(Collection<String> elements) {
+        StringBuilder literal = new StringBuilder("{");
+        for (String element : elements) {
+            if (literal.length() > 1) {
+                literal.append(',');
+            }
+            literal.append('"');
+            for (int i = 0; i < element.length(); i++) {
+                char c = element.charAt(i);
+                if (c == '"' || c == '\\') {
+                    literal.append('\\');
+                }
+                literal.append(c);
+            }
+            literal.append('"');
+        }
+        return literal.append('}').toString();
+    }
+
+    /** A bigint[] value for {@link #row}. */
+    public static String bigintArray(Collection<Long> elements) {
+        StringBuilder literal = new StringBuilder("{");
+        for (Long element : elements) {
+            if (literal.length() > 1) {
+                literal.append(',');
+            }
+            literal.append(element.longValue());
+        }
+        return literal.append('}').toString();
     }
 
     /** Sends what is buffered and ends the open COPY, so the connection can run other statements. */

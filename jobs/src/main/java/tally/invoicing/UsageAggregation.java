@@ -30,8 +30,9 @@ public class UsageAggregation {
     }
 
     /**
-     * Counters: successful events of the month (usage_date, UTC). ai_tokens: input + output tokens of
-     * successful bot messages and agent runs not on BYOK keys. Storage: the peak over the month of
+     * Counters: successful events of the month (usage_date, UTC), kept per (account, usage day) by
+     * rating ({@link UsageCounters}). ai_tokens: input + output tokens of successful bot messages
+     * and agent runs not on BYOK keys. Storage: the peak over the month of
      * the account's total, where the total at any instant is the sum of each project's latest
      * snapshot (a snapshot replaces its project's previous one; the month starts from the state
      * its last earlier snapshots left).
@@ -41,15 +42,10 @@ public class UsageAggregation {
         Date to = Date.valueOf(month.plusMonths(1).atDay(1));
         Map<String, long[]> counts = new HashMap<>();
         jdbc.query("""
-                select account_id,
-                    coalesce(sum(quantity) filter (where kind = 'api_request'), 0),
-                    coalesce(sum(tokens_input + tokens_output) filter (
-                        where kind in ('bot_message', 'agent_run') and coalesce(billing_mode, '') <> 'byok'), 0),
-                    coalesce(sum(quantity) filter (where kind = 'gateway_request'), 0),
-                    coalesce(sum(quantity) filter (where kind = 'mcp_proxy_call'), 0),
-                    coalesce(sum(quantity) filter (where kind = 'logic_engine_call'), 0)
-                from usage_event
-                where usage_date >= ? and usage_date < ? and status = 'success' and (?::text is null or account_id = ?)
+                select account_id, sum(api_requests), sum(ai_tokens), sum(gateway_requests), sum(mcp_proxy_calls),
+                       sum(logic_engine_calls)
+                from account_day_usage
+                where usage_date >= ? and usage_date < ? and (?::text is null or account_id = ?)
                 group by account_id""", rs -> {
             counts.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), 0});
         }, from, to, accountId, accountId);
@@ -58,11 +54,10 @@ public class UsageAggregation {
         jdbc.query("""
                 with snapshots as (
                     select account_id, occurred_at,
-                        quantity - coalesce(lag(quantity) over (
-                            partition by account_id, coalesce(project_id, '') order by occurred_at, event_id), 0) as delta
-                    from usage_event
-                    where kind = 'storage_snapshot' and status = 'success' and occurred_at < ?
-                      and (?::text is null or account_id = ?)),
+                        quantity_bytes - coalesce(lag(quantity_bytes) over (
+                            partition by account_id, project_id order by occurred_at, event_id), 0) as delta
+                    from storage_snapshot
+                    where occurred_at < ? and (?::text is null or account_id = ?)),
                 totals as (
                     select account_id, occurred_at, sum(delta) over (partition by account_id order by occurred_at) as total
                     from snapshots)

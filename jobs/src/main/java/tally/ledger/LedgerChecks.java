@@ -49,20 +49,24 @@ public class LedgerChecks {
 
     /**
      * Carried rounding over all usage postings, independently of the nightly's own control: every
-     * kept (wallet, resource, month) state ({@code usage_carry}) equals the charged usage its
-     * wallet's runs posted and the debits, corrections and refunds posted for it, and those cents
-     * are the rounded exact charges. Reads all usage: for {@code ledger verify}, not for every job.
+     * kept (wallet, resource, month) state ({@code usage_carry}) equals the exact charges of its
+     * usage groups as they now stand (a nightly debit's, or a rerun's re-rated value:
+     * {@code usage_group_rerated}) and the cents of the debits, corrections and refunds posted for
+     * it, and those cents are the rounded exact charges; and every night's debits carry exactly the
+     * charges its buckets rated ({@code rated_bucket}). Reads every usage posting: for
+     * {@code ledger verify}, not for every job.
      */
     public Map<String, List<String>> carriedRoundingViolations() {
         List<String> offending = new ArrayList<>();
         jdbc.query("""
-                with exact as (
-                    select u.payer_account_id as account_id, date_trunc('month', u.usage_date)::date as usage_month,
-                           u.resource_id, sum(u.charge_ucents) as ucents
-                    from usage_event u
-                    where u.charge_ucents > 0
-                      and exists (select 1 from ledger_txn t where t.run_id = 'nightly:' || u.arrival_date
-                                  and t.account_id = u.payer_account_id and t.type = 'debit')
+                with nightly as (
+                    select account_id as payer_account_id, resource_id, effective_date as usage_date, run_date as arrival_date,
+                           exact_ucents
+                    from ledger_txn where type = 'debit' and run_id = 'nightly:' || run_date),
+                exact as (
+                    select payer_account_id as account_id, date_trunc('month', usage_date)::date as usage_month, resource_id,
+                           sum(coalesce(r.exact_ucents, n.exact_ucents)) as ucents
+                    from nightly n full join usage_group_rerated r using (payer_account_id, resource_id, usage_date, arrival_date)
                     group by 1, 2, 3),
                 posted as (
                     select account_id, usage_month, resource_id, sum(charge_cents) as cents
@@ -83,6 +87,13 @@ public class LedgerChecks {
         });
         Map<String, List<String>> result = new LinkedHashMap<>();
         result.put("usage_carry_equals_usage_and_postings", offending);
+        result.put("nightly_debits_equal_rated_charges", jdbc.queryForList("""
+                with rated as (select arrival_date, sum(charge_ucents) as ucents from rated_bucket group by 1),
+                debited as (
+                    select run_date as arrival_date, sum(exact_ucents) as ucents from ledger_txn
+                    where type = 'debit' and run_id = 'nightly:' || run_date group by 1)
+                select coalesce(r.arrival_date, d.arrival_date)::text from rated r full join debited d using (arrival_date)
+                where coalesce(r.ucents, 0) <> coalesce(d.ucents, 0) order by 1 limit 5""", String.class));
         return result;
     }
 

@@ -60,6 +60,7 @@ public class LedgerStore {
         Date[] runDates = new Date[n];
         String[] resourceIds = new String[n];
         Date[] usageMonths = new Date[n];
+        Long[] exactUcents = new Long[n];
         Long[] chargesCents = new Long[n];
         Long[] collectedCents = new Long[n];
         Long[] uncollectedCents = new Long[n];
@@ -81,6 +82,7 @@ public class LedgerStore {
             resourceIds[i] = txn.resourceId();
             usageMonths[i] = txn.usageMonth() == null ? null : Date.valueOf(txn.usageMonth());
             LedgerTxn.DebitAmounts debit = txn.debit();
+            exactUcents[i] = debit == null ? null : debit.exactUcents();
             chargesCents[i] = debit == null ? null : debit.chargeCents();
             collectedCents[i] = debit == null ? null : debit.collectedCents();
             uncollectedCents[i] = debit == null ? null : debit.uncollectedCents();
@@ -90,15 +92,16 @@ public class LedgerStore {
         // keys are checked at the end of the statement.
         return jdbc.queryForList("""
                 insert into ledger_txn (txn_id, account_id, type, amount_cents, description, effective_date, run_id,
-                    run_date, resource_id, usage_month, charge_cents, collected_cents, uncollected_cents, refers_to)
+                    run_date, resource_id, usage_month, exact_ucents, charge_cents, collected_cents, uncollected_cents,
+                    refers_to)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::date[], ?::text[],
-                    ?::date[], ?::text[], ?::date[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
+                    ?::date[], ?::text[], ?::date[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
                 on conflict (txn_id) do nothing
                 returning txn_id""", String.class,
                 array("text", txnIds), array("text", accountIds), array("text", types), array("bigint", amountsCents),
                 array("text", descriptions), array("date", effectiveDates), array("text", runIds),
                 array("date", runDates), array("text", resourceIds), array("date", usageMonths),
-                array("bigint", chargesCents), array("bigint", collectedCents), array("bigint", uncollectedCents),
+                array("bigint", exactUcents), array("bigint", chargesCents), array("bigint", collectedCents), array("bigint", uncollectedCents),
                 array("text", refersTo));
     }
 

@@ -18,11 +18,13 @@ public record LedgerTxn(String txnId, String accountId, TxnType type, long amoun
     }
 
     /**
-     * For debits: what was due, what the wallet covered, and the rest. A refund carries the same three
-     * as negatives: the charge taken back, the part refunded to the wallet, the part of the
+     * For debits: what was due in cents, what the wallet covered, and the rest; a nightly debit also
+     * the exact charge (micro-cents) of the usage group it posts (null on corrections: a re-rated
+     * group's exact charge is kept in usage_group_rerated). A refund carries the three as
+     * negatives: the charge taken back, the part refunded to the wallet, the part of the
      * uncollected amount cancelled.
      */
-    public record DebitAmounts(long chargeCents, long collectedCents, long uncollectedCents) {
+    public record DebitAmounts(Long exactUcents, long chargeCents, long collectedCents, long uncollectedCents) {
         public DebitAmounts {
             boolean sameSign = (collectedCents >= 0 && uncollectedCents >= 0) || (collectedCents <= 0 && uncollectedCents <= 0);
             if (!sameSign || chargeCents != collectedCents + uncollectedCents) {

@@ -16,7 +16,15 @@ public final class PostingIds {
         return "debit:" + payerAccountId + ":" + resourceId + ":" + usageDate + ":" + arrivalDate;
     }
 
-    /** The creator earning that a tool-call debit (or correction) pays for. */
+    /**
+     * The creator earning of one tool's calls on one usage day, posted by the run for one arrival
+     * day for the debits of that day's calls it posted.
+     */
+    public static String toolEarning(String toolId, LocalDate usageDate, LocalDate arrivalDate) {
+        return "earning:tool:" + toolId + ":" + usageDate + ":" + arrivalDate;
+    }
+
+    /** The creator earning that a rerun's correction of a tool-call debit moves. */
     public static String earningFor(String chargeTxnId) {
         return "earning:" + chargeTxnId.substring(chargeTxnId.indexOf(':') + 1);
     }

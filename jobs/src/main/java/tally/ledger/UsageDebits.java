@@ -17,9 +17,10 @@ import java.util.Map;
  *
  * <p>Nightly: groups are (resource, usage day) in the wallet's fixed order (usage day, then
  * resource id); each debit is the carried-rounding amount of its (wallet, resource, month); the
- * wallet pays what its balance holds and the rest is uncollected; a paid tool call credits its
- * creator the collected amount less the marketplace fee. Reruns: corrections of such groups, a
- * further debit when positive, a refund when negative (first cancelling what was uncollected).
+ * wallet pays what its balance holds and the rest is uncollected; what a tool debit collected is
+ * reported with its fee, and the run credits each tool's creator once per usage day
+ * ({@link #earning}). Reruns: corrections of such groups, a further debit when positive, a refund
+ * when negative (first cancelling what was uncollected), each moving its creator's share with it.
  */
 public final class UsageDebits {
 
@@ -48,36 +49,43 @@ public final class UsageDebits {
                                   String txnId, String refersTo) {
     }
 
-    /** What planning gives back: transactions to write and the wallet's balance after them. */
-    public record Plan(List<LedgerTxn> txns, long balanceAfterCents) {
+    /** A nightly tool debit's collected cents and the marketplace fee on them: what its creator's earning adds up. */
+    public record ToolCollected(String toolId, LocalDate usageDate, long collectedCents, long feeCents) {
+    }
+
+    /**
+     * What planning gives back: transactions to write, the wallet's balance after them, and (nightly)
+     * what its tool debits collected.
+     */
+    public record Plan(List<LedgerTxn> txns, long balanceAfterCents, List<ToolCollected> toolsCollected) {
     }
 
     private UsageDebits() {
     }
 
     /**
-     * @param carries       per (resource, month): the state before this run; advanced in place
-     * @param alreadyPosted charge_cents of this run's debits that a previous attempt already wrote
+     * @param carries per (resource, month): the state before this run; advanced in place
      */
     public static Plan plan(String payerAccountId, long balanceCents, List<Group> groups,
-                            Map<CarryKey, CarriedRounding> carries, Map<String, Long> alreadyPosted,
-                            LocalDate arrivalDate, String runId) {
+                            Map<CarryKey, CarriedRounding> carries, LocalDate arrivalDate, String runId) {
         List<LedgerTxn> txns = new ArrayList<>();
+        List<ToolCollected> tools = new ArrayList<>();
         long balance = balanceCents;
         for (Group group : groups) {
             Usage usage = group.usage();
             CarriedRounding carry = carries.computeIfAbsent(group.carryKey(), k -> new CarriedRounding(0, 0));
             String debitId = PostingIds.debit(payerAccountId, usage.resourceId(), usage.usageDate(), arrivalDate);
-            Long posted = alreadyPosted.get(debitId);
-            if (posted != null) {
-                carry.alreadyPosted(group.exactUcents(), posted);
-                continue;
-            }
             long chargeCents = carry.next(group.exactUcents());
-            balance = charge(txns, payerAccountId, balance, usage, chargeCents, debitId, null, description(usage),
-                    runId, arrivalDate);
+            long collected = Math.min(Math.max(balance, 0), chargeCents);
+            txns.add(debit(payerAccountId, usage, group.exactUcents(), chargeCents, collected, debitId, null,
+                    description(usage), runId, arrivalDate));
+            if (usage.kind() == UsageKind.TOOL_CALL && collected != 0) {
+                tools.add(new ToolCollected(usage.resourceId(), usage.usageDate(), collected,
+                        Money.feeCents(collected, usage.feeFraction())));
+            }
+            balance -= collected;
         }
-        return new Plan(txns, balance);
+        return new Plan(txns, balance, tools);
     }
 
     /** A rerun's corrections for one wallet, in (usage day, resource) order. */
@@ -88,30 +96,31 @@ public final class UsageDebits {
         for (CorrectionGroup c : corrections) {
             String description = "Correction (rules " + rulesVersion + "): " + description(c.usage());
             if (c.amountCents() > 0) {
-                balance = charge(txns, payerAccountId, balance, c.usage(), c.amountCents(), c.txnId(), c.refersTo(),
-                        description, runId, c.runDate());
+                Usage usage = c.usage();
+                long collected = Math.min(Math.max(balance, 0), c.amountCents());
+                txns.add(debit(payerAccountId, usage, null, c.amountCents(), collected, c.txnId(),
+                        c.refersTo(), description, runId, c.runDate()));
+                if (usage.kind() == UsageKind.TOOL_CALL && collected != 0) {
+                    txns.add(correctionEarning(usage, c.txnId(), collected, runId, c.runDate()));
+                }
+                balance -= collected;
             } else {
                 balance = refund(txns, payerAccountId, balance, c, description, runId);
             }
         }
-        return new Plan(txns, balance);
+        return new Plan(txns, balance, List.of());
     }
 
-    /** Debits the wallet what it can pay of {@code chargeCents}; the creator earns on what was collected. */
-    private static long charge(List<LedgerTxn> txns, String payer, long balance, Usage usage, long chargeCents,
-                               String txnId, String refersTo, String description, String runId, LocalDate runDate) {
-        long collected = Math.min(Math.max(balance, 0), chargeCents);
+    /** A debit of {@code chargeCents} (a nightly one: for {@code exactUcents} of usage), of which the wallet pays {@code collected}. */
+    private static LedgerTxn debit(String payer, Usage usage, Long exactUcents, long chargeCents, long collected,
+                                   String txnId, String refersTo, String description, String runId, LocalDate runDate) {
         long uncollected = chargeCents - collected;
-        txns.add(new LedgerTxn(txnId, payer, TxnType.DEBIT, -collected, description, usage.usageDate(), runId, runDate,
-                usage.resourceId(), month(usage), new LedgerTxn.DebitAmounts(chargeCents, collected, uncollected),
+        return new LedgerTxn(txnId, payer, TxnType.DEBIT, -collected, description, usage.usageDate(), runId, runDate,
+                usage.resourceId(), month(usage), new LedgerTxn.DebitAmounts(exactUcents, chargeCents, collected, uncollected),
                 refersTo, walletLegFirst(
                 new LedgerTxn.Leg(LedgerAccounts.wallet(payer), -collected),
                 new LedgerTxn.Leg(LedgerAccounts.receivable(payer), -uncollected),
-                new LedgerTxn.Leg(counterAccount(usage), chargeCents))));
-        if (usage.kind() == UsageKind.TOOL_CALL && collected != 0) {
-            txns.add(earning(usage, txnId, collected, runId, runDate));
-        }
-        return balance - collected;
+                new LedgerTxn.Leg(counterAccount(usage), chargeCents)));
     }
 
     /** Gives back {@code -amountCents}: first cancels what is still uncollected, then refunds the wallet. */
@@ -123,27 +132,40 @@ public final class UsageDebits {
         long refunded = total - cancelled;
         txns.add(new LedgerTxn(c.txnId(), payer, TxnType.REFUND, refunded, description, usage.usageDate(), runId,
                 c.runDate(), usage.resourceId(), month(usage),
-                new LedgerTxn.DebitAmounts(-total, -refunded, -cancelled), c.refersTo(), walletLegFirst(
+                new LedgerTxn.DebitAmounts(null, -total, -refunded, -cancelled), c.refersTo(), walletLegFirst(
                 new LedgerTxn.Leg(LedgerAccounts.wallet(payer), refunded),
                 new LedgerTxn.Leg(LedgerAccounts.receivable(payer), cancelled),
                 new LedgerTxn.Leg(counterAccount(usage), -total))));
         if (usage.kind() == UsageKind.TOOL_CALL && refunded != 0) {
-            txns.add(earning(usage, c.txnId(), -refunded, runId, c.runDate()));
+            txns.add(correctionEarning(usage, c.txnId(), -refunded, runId, c.runDate()));
         }
         return balance + refunded;
     }
 
-    /** The creator's share of {@code collectedCents} (negative: taken back for a refund). */
-    private static LedgerTxn earning(Usage usage, String debitId, long collectedCents, String runId, LocalDate runDate) {
+    /**
+     * What a correction's collected (or refunded: negative) cents move in its tool creator's share:
+     * collected less the fee on it, referring to the correction.
+     */
+    private static LedgerTxn correctionEarning(Usage usage, String correctionId, long collectedCents, String runId,
+                                               LocalDate runDate) {
         long fee = Long.signum(collectedCents) * Money.feeCents(Math.abs(collectedCents), usage.feeFraction());
-        long net = collectedCents - fee;
-        String creator = usage.creatorAccountId();
-        return new LedgerTxn(PostingIds.earningFor(debitId), creator, TxnType.EARNING, net,
-                "Tool earnings: " + usage.resourceName(), usage.usageDate(), runId, runDate, usage.resourceId(),
-                month(usage), null, debitId, List.of(
+        return earning(PostingIds.earningFor(correctionId), usage.creatorAccountId(), usage.resourceId(),
+                usage.resourceName(), usage.usageDate(), collectedCents, fee, correctionId, runId, runDate);
+    }
+
+    /**
+     * A creator's earning: {@code collectedCents} of tool-call money leave the marketplace clearing
+     * account, {@code feeCents} to the platform and the rest to the creator.
+     */
+    public static LedgerTxn earning(String txnId, String creatorAccountId, String toolId, String toolName,
+                                    LocalDate usageDate, long collectedCents, long feeCents, String refersTo,
+                                    String runId, LocalDate runDate) {
+        long net = collectedCents - feeCents;
+        return new LedgerTxn(txnId, creatorAccountId, TxnType.EARNING, net, "Tool earnings: " + toolName, usageDate,
+                runId, runDate, toolId, YearMonth.from(usageDate).atDay(1), null, refersTo, List.of(
                 new LedgerTxn.Leg(LedgerAccounts.CLEARING_MARKETPLACE, -collectedCents),
-                new LedgerTxn.Leg(LedgerAccounts.creatorPayable(creator), net),
-                new LedgerTxn.Leg(LedgerAccounts.REVENUE_MARKETPLACE_FEE, fee)));
+                new LedgerTxn.Leg(LedgerAccounts.creatorPayable(creatorAccountId), net),
+                new LedgerTxn.Leg(LedgerAccounts.REVENUE_MARKETPLACE_FEE, feeCents)));
     }
 
     private static String counterAccount(Usage usage) {

@@ -3,17 +3,12 @@ package tally.ledger;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 import tally.money.CarriedRounding;
-import tally.partition.AccountPartition;
 import tally.reference.ReferenceData;
 import tally.reference.Tool;
 import tally.rules.RatingRules;
 import tally.usage.UsageKind;
 
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,87 +19,69 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Posts one arrival day's rated usage to the ledger, wallets in account order and each wallet's
- * debits in (usage day, resource) order, {@link #WALLETS_PER_TRANSACTION} wallets per database
- * transaction. A wallet's postings commit together, so after a crash a wallet is either fully
- * posted (its ids are found and skipped) or not at all, and a restart gives exactly the
- * uninterrupted result.
- *
- * <p>Each group of wallets costs a fixed number of statements, not a few per wallet: the locks in
- * one, each read for all of the group's wallets at once, the planning in memory
- * ({@link UsageDebits#plan}, one wallet at a time), the writes in three ({@link LedgerStore#postAll}
- * and the kept carried-rounding state, {@link UsageCarries}). Reads follow the night: the day's usage
- * of the group's wallets and one carry row per (wallet, resource, month) posted to.
+ * Posts one bucket's rated charges to the ledger inside the caller's transaction (the bucket's):
+ * wallets in account order, each wallet's debits in (usage day, resource) order, each the
+ * carried-rounding amount of its (wallet, resource, month). A fixed number of statements per
+ * bucket: the locks in one, the carried-rounding state and the balances in one read each, the
+ * ledger rows and the kept state in three writes ({@link LedgerStore#postAll}, {@link UsageCarries}).
+ * A bucket commits with its marker, so a restarted run finds each wallet either fully posted
+ * (its bucket is skipped) or not at all.
  */
 @Component
 public class UsagePosting {
 
-    /** Wallets committed together: one commit (and disk flush) and one set of statements per group. */
-    static final int WALLETS_PER_TRANSACTION = 100;
-
     private final JdbcTemplate jdbc;
     private final LedgerStore ledger;
     private final UsageCarries usageCarries;
-    private final TransactionTemplate newTransaction;
 
-    public UsagePosting(JdbcTemplate jdbc, LedgerStore ledger, UsageCarries usageCarries,
-                        PlatformTransactionManager transactions) {
+    public UsagePosting(JdbcTemplate jdbc, LedgerStore ledger, UsageCarries usageCarries) {
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.usageCarries = usageCarries;
-        this.newTransaction = new TransactionTemplate(transactions);
-        this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    public record PostingResult(int wallets, int txnsWritten) {
+    /** What a bucket's posting wrote, and what its tool debits collected (for the creators' earnings). */
+    public record PostingResult(int wallets, int txnsWritten, List<UsageDebits.ToolCollected> toolsCollected) {
     }
 
-    /** Posts the wallets of {@code partition} that have charged usage arriving on {@code arrivalDay}. */
-    public PostingResult post(LocalDate arrivalDay, String runId, RatingRules rules, ReferenceData reference,
-                              AccountPartition partition) {
-        List<String> payers = jdbc.queryForList("""
-                select distinct payer_account_id from usage_event
-                where arrival_date = ? and charge_ucents > 0 and %s order by 1"""
-                .formatted(partition.sql("payer_account_id")), String.class, Date.valueOf(arrivalDay));
-        int written = 0;
-        for (int from = 0; from < payers.size(); from += WALLETS_PER_TRANSACTION) {
-            List<String> group = payers.subList(from, Math.min(payers.size(), from + WALLETS_PER_TRANSACTION));
-            Integer n = newTransaction.execute(status -> postWallets(group, arrivalDay, runId, rules, reference));
-            written += n == null ? 0 : n;
+    public PostingResult postBucket(UsageCharges charges, LocalDate arrivalDay, String runId, RatingRules rules,
+                                    ReferenceData reference) {
+        List<String> payers = charges.payers();
+        if (payers.isEmpty()) {
+            return new PostingResult(0, 0, List.of());
         }
-        return new PostingResult(payers.size(), written);
-    }
-
-    /** Posts the wallets (in account order) in the caller's transaction; returns the transactions written. */
-    private int postWallets(List<String> payers, LocalDate arrivalDay, String runId, RatingRules rules,
-                            ReferenceData reference) {
         List<String> wallets = payers.stream().map(LedgerAccounts::wallet).toList();
         lockInOrder(wallets);
-        Map<String, List<UsageDebits.Group>> groups = usageGroups(payers, arrivalDay, rules, reference);
+        Map<String, List<UsageDebits.Group>> groups = new HashMap<>();
         Map<String, Set<UsageDebits.CarryKey>> keys = new HashMap<>();
-        groups.forEach((payer, payerGroups) -> keys.put(payer,
-                payerGroups.stream().map(UsageDebits.Group::carryKey).collect(Collectors.toCollection(LinkedHashSet::new))));
+        for (String payer : payers) {
+            List<UsageDebits.Group> payerGroups = charges.groupsOf(payer, reference, rules);
+            groups.put(payer, payerGroups);
+            keys.put(payer, payerGroups.stream().map(UsageDebits.Group::carryKey)
+                    .collect(Collectors.toCollection(LinkedHashSet::new)));
+        }
         Map<String, Map<UsageDebits.CarryKey, CarriedRounding>> carries = usageCarries.before(keys, runId);
-        Map<String, Map<String, Long>> alreadyPosted = debitsAlreadyPosted(payers, runId);
         Map<String, Long> balancesCents = ledger.walletBalancesCents(wallets);
 
         List<LedgerTxn> txns = new ArrayList<>();
+        List<UsageDebits.ToolCollected> tools = new ArrayList<>();
         List<UsageCarries.Change> carryChanges = new ArrayList<>();
         for (String payer : payers) {
             Map<UsageDebits.CarryKey, CarriedRounding> payerCarries = carries.computeIfAbsent(payer, p -> new HashMap<>());
             Map<UsageDebits.CarryKey, CarriedRounding> before = new HashMap<>();
             payerCarries.forEach((key, carry) -> before.put(key, new CarriedRounding(carry.exactUcents(), carry.postedCents())));
-            txns.addAll(UsageDebits.plan(payer, balancesCents.get(LedgerAccounts.wallet(payer)),
-                    groups.getOrDefault(payer, List.of()), payerCarries,
-                    alreadyPosted.getOrDefault(payer, Map.of()), arrivalDay, runId).txns());
-            for (UsageDebits.CarryKey key : keys.getOrDefault(payer, Set.of())) {
+            UsageDebits.Plan plan = UsageDebits.plan(payer, balancesCents.get(LedgerAccounts.wallet(payer)), groups.get(payer),
+                    payerCarries, arrivalDay, runId);
+            txns.addAll(plan.txns());
+            tools.addAll(plan.toolsCollected());
+            for (UsageDebits.CarryKey key : keys.get(payer)) {
                 carryChanges.add(UsageCarries.Change.of(payer, key, before.getOrDefault(key, new CarriedRounding(0, 0)),
                         payerCarries.get(key)));
             }
         }
         int written = ledger.postAll(txns).size();
         usageCarries.keepNightly(carryChanges, runId);
-        return written;
+        return new PostingResult(payers.size(), written, tools);
     }
 
     /**
@@ -116,39 +93,7 @@ public class UsagePosting {
         jdbc.queryForList("""
                 select pg_advisory_xact_lock(hashtext(wallet))
                 from unnest(?::text[]) with ordinality as w(wallet, position) order by position""",
-                texts(wallets));
-    }
-
-    /** Each payer's charged usage of the day by (resource, usage day), in (usage day, resource) order. */
-    private Map<String, List<UsageDebits.Group>> usageGroups(List<String> payers, LocalDate arrivalDay,
-                                                             RatingRules rules, ReferenceData reference) {
-        Map<String, List<UsageDebits.Group>> groups = new HashMap<>();
-        jdbc.query("""
-                select payer_account_id, resource_id, kind, usage_date, sum(charge_ucents) from usage_event
-                where arrival_date = ? and payer_account_id = any(?) and charge_ucents > 0
-                group by 1, 2, 3, 4 order by payer_account_id, usage_date, resource_id""", rs -> {
-            String resourceId = rs.getString(2);
-            UsageKind kind = UsageKind.ofCode(rs.getString(3));
-            LocalDate usageDate = rs.getDate(4).toLocalDate();
-            groups.computeIfAbsent(rs.getString(1), p -> new ArrayList<>()).add(
-                    new UsageDebits.Group(usageOf(reference, rules, resourceId, kind, usageDate), rs.getLong(5)));
-        }, Date.valueOf(arrivalDay), texts(payers));
-        return groups;
-    }
-
-    /** Each payer's debits of this run that a previous attempt already wrote: txn id to charge cents. */
-    private Map<String, Map<String, Long>> debitsAlreadyPosted(List<String> payers, String runId) {
-        Map<String, Map<String, Long>> posted = new HashMap<>();
-        jdbc.query("""
-                select account_id, txn_id, charge_cents from ledger_txn
-                where run_id = ? and account_id = any(?) and type = 'debit'""", rs -> {
-            posted.computeIfAbsent(rs.getString(1), p -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
-        }, runId, texts(payers));
-        return posted;
-    }
-
-    private static SqlArrayValue texts(List<String> values) {
-        return new SqlArrayValue("text", values.toArray(String[]::new));
+                new SqlArrayValue("text", wallets.toArray(String[]::new)));
     }
 
     /** The usage of one resource on one day, with the names and fee its postings need. */

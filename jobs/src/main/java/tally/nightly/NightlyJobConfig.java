@@ -14,21 +14,24 @@ import tally.partition.RemotePartitioning;
 /**
  * The nightly job, top-down in flow order. One instance per arrival date (the only identifying
  * parameter); each step is idempotent, so a failed or killed run is finished by running the same
- * command again. Rating and posting run per account partition (job parameter {@code partitions}):
- * all of an account's events, caps, rounding and postings are in one partition, so the ledger is
- * the same for any partition count.
+ * command again. Rating and posting run per account partition (job parameter {@code partitions}),
+ * each partition walking its account buckets one database transaction at a time: all of an
+ * account's events, caps, rounding and postings are in one bucket, so the ledger is the same for
+ * any partition count (docs/nightly-v2.md).
  *
  * <pre>
- *  stage-usage     files of date=D -> validate -> the day's staged_event table (COPY); rejects with reasons
- *  rate-usage      per partition: dedup -> rate (caps) -> the day's usage_event table (no indexes yet)
- *                  + rated-events/part-*.parquet; then too many rejects of the day: nothing posted, the
- *                  run fails; else staged counts kept (staged_day), staged rows dropped, the day's
- *                  table indexed and attached to usage_event
- *  post-wallets    per partition, per wallet: carried-rounding debits, collected/uncollected, creator earnings
+ *  stage-usage     files of date=D, one thread per input unit -> row, reference and price checks
+ *                  (rejects with reasons; too many: the run fails, nothing rated or posted) ->
+ *                  accepted rows by account bucket (staged_chunk) -> dedup by event_id within the day
+ *                  and against the days of each id's window (event_id_set) -> the day's id set
+ *  rate-and-post   per partition, per bucket: staged rows -> rate (caps) -> rated segments
+ *                  (usage_segment), bot spend, analytics parts, plan counters -> carried-rounding
+ *                  debits, collected / uncollected -> bucket marked rated; then the staged rows go
+ *  post-earnings   one creator earning per (tool, usage day) of what the run's tool debits collected
  *  auto-reload     per wallet the run debited, below its threshold: off-session Stripe charge -> deposit (max 3)
- *  roll-up         daily bot / agent / tool analytics for every (resource, day) touched
+ *  roll-up         daily bot / agent / tool analytics for every (resource, day) touched, from the parts
  *  purge-analytics rollups older than each account's retention (by tier) before the run's date
- *  summarize       control totals, run summary, rejects.csv
+ *  summarize       control totals, run summary, rejects.csv, rated-events/*.parquet
  *  report          report.html: charts and figures of the run
  * </pre>
  */
@@ -36,20 +39,18 @@ import tally.partition.RemotePartitioning;
 public class NightlyJobConfig {
 
     public static final String JOB_NAME = "nightly";
-    public static final String RATE_USAGE = "rate-usage";
-    /** The worker steps of the partitioned steps (by name, for worker JVMs too). */
-    public static final String RATE_PARTITION = "rate-usage-partition";
-    public static final String POST_PARTITION = "post-wallets-partition";
+    public static final String RATE_AND_POST = "rate-and-post";
+    /** The worker step of the partitioned step (by name, for worker JVMs too). */
+    public static final String RATE_AND_POST_PARTITION = "rate-and-post-partition";
 
     @Bean
     public Job nightlyJob(JobRepository repository, PlatformTransactionManager transactions, NightlySteps steps,
                           RemotePartitioning remote) {
         return new JobBuilder(JOB_NAME, repository)
                 .start(Steps.rerunnableTasklet("stage-usage", repository, transactions, steps::stageUsage))
-                .next(PartitionedSteps.byAccount(RATE_USAGE, ratePartition(repository, transactions, steps), repository,
-                        remote, steps::afterRating))
-                .next(PartitionedSteps.byAccount("post-wallets", postPartition(repository, transactions, steps), repository,
-                        remote, steps::afterPosting))
+                .next(PartitionedSteps.byAccount(RATE_AND_POST, rateAndPostPartition(repository, transactions, steps),
+                        repository, remote, steps::afterRateAndPost))
+                .next(Steps.tasklet("post-earnings", repository, transactions, steps::postEarnings))
                 .next(Steps.tasklet("auto-reload", repository, transactions, steps::autoReload))
                 .next(Steps.tasklet("roll-up", repository, transactions, steps::rollUp))
                 .next(Steps.tasklet("purge-analytics", repository, transactions, steps::purgeAnalytics))
@@ -58,16 +59,8 @@ public class NightlyJobConfig {
                 .build();
     }
 
-    /** Runs again whenever its manager step does (after a reject-limit failure every partition is rated anew). */
     @Bean
-    public Step ratePartition(JobRepository repository,
-                              PlatformTransactionManager transactions, NightlySteps steps) {
-        return Steps.rerunnableTasklet(RATE_PARTITION, repository, transactions, steps::ratePartition);
-    }
-
-    @Bean
-    public Step postPartition(JobRepository repository,
-                              PlatformTransactionManager transactions, NightlySteps steps) {
-        return Steps.tasklet(POST_PARTITION, repository, transactions, steps::postPartition);
+    public Step rateAndPostPartition(JobRepository repository, PlatformTransactionManager transactions, NightlySteps steps) {
+        return Steps.tasklet(RATE_AND_POST_PARTITION, repository, transactions, steps::rateAndPostPartition);
     }
 }

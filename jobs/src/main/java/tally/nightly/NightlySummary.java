@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 import tally.cli.Json;
 import tally.ledger.LedgerChecks;
 import tally.money.Money;
-import tally.rating.Rater;
+import tally.rating.RatedEventFiles;
 import tally.report.RunReport;
 import tally.rules.RatingRules;
 import tally.wallet.AutoReloads;
@@ -42,11 +42,13 @@ public class NightlySummary {
     private final JdbcTemplate jdbc;
     private final LedgerChecks checks;
     private final AutoReloads reloads;
+    private final RatedEventFiles ratedFiles;
 
-    public NightlySummary(JdbcTemplate jdbc, LedgerChecks checks, AutoReloads reloads) {
+    public NightlySummary(JdbcTemplate jdbc, LedgerChecks checks, AutoReloads reloads, RatedEventFiles ratedFiles) {
         this.jdbc = jdbc;
         this.checks = checks;
         this.reloads = reloads;
+        this.ratedFiles = ratedFiles;
     }
 
     /**
@@ -58,21 +60,19 @@ public class NightlySummary {
         if (count("select count(*) from run_summary where run_id = ?", p.runId()) > 0) {
             return;
         }
-        long staged = count("select rows_staged from staged_day where arrival_date = ?", day);
+        Map<String, Object> stage = jdbc.queryForMap("""
+                select rows_read, duplicates from stage_day where arrival_date = ?""", day);
+        long read = ((Number) stage.get("rows_read")).longValue();
+        long duplicates = ((Number) stage.get("duplicates")).longValue();
         long rejected = count("select count(*) from rejected_event where arrival_date = ?", day);
-        long rowRejects = count("select count(*) from rejected_event where arrival_date = ? and reason not in "
-                + Rater.REJECT_REASONS_SQL, day);
-        long read = staged + rowRejects;
-        // One pass over the day's usage for every total the summary takes from it.
         Map<String, Object> usage = jdbc.queryForMap("""
-                select count(*) as rated, count(*) filter (where capped) as capped,
-                       coalesce(sum(cost_ucents), 0) as cost_ucents,
-                       coalesce(sum(charge_ucents) filter (where kind = 'bot_message'), 0) as bot_charge_ucents
-                from usage_event where arrival_date = ?""", day);
+                select coalesce(sum(events_rated), 0) as rated, coalesce(sum(events_capped), 0) as capped,
+                       coalesce(sum(cost_ucents), 0) as cost_ucents, coalesce(sum(charge_ucents), 0) as charge_ucents,
+                       coalesce(sum(bot_charge_ucents), 0) as bot_charge_ucents
+                from rated_bucket where arrival_date = ?""", day);
         long rated = ((Number) usage.get("rated")).longValue();
-        long firstSightings = count("select first_sightings from staged_day where arrival_date = ?", day);
-        long duplicates = staged - firstSightings;
         long capped = ((Number) usage.get("capped")).longValue();
+        long storedEvents = count("select coalesce(sum(rows), 0) from usage_segment where arrival_date = ?", day);
 
         Map<String, Object> reasons = new LinkedHashMap<>();
         jdbc.query("select reason, count(*) from rejected_event where arrival_date = ? group by 1 order by 1",
@@ -100,9 +100,12 @@ public class NightlySummary {
 
         Map<String, Object> controls = new LinkedHashMap<>();
         controls.put("events_read_equal_rated_duplicates_rejected", read == rated + duplicates + rejected);
+        controls.put("rated_events_stored", storedEvents == rated);
         controls.put("charges_equal_debits_plus_uncollected", debits[0] == debits[1] + debits[2]);
         controls.put("creator_earnings_equal_fee_complement", earnings == expectedEarnings);
-        controls.put("postings_equal_rounded_exact_charges", carriedRoundingMismatches(p).isEmpty());
+        controls.put("postings_equal_rounded_exact_charges", carriedRoundingMismatches(p).isEmpty()
+                && count("select coalesce(sum(exact_ucents), 0) from ledger_txn where run_id = ? and type = 'debit'", p.runId())
+                == ((Number) usage.get("charge_ucents")).longValue());
         controls.put("bot_spend_equals_charged_bot_messages", ((Number) usage.get("bot_charge_ucents")).longValue()
                 == count("select coalesce(sum(charge_ucents), 0) from bot_spend where arrival_date = ?", day));
         Map<String, List<String>> violations = checks.violationsOf(p.runId());
@@ -137,6 +140,7 @@ public class NightlySummary {
                 : BigDecimal.valueOf(read * 1000).divide(BigDecimal.valueOf(wallMs), 0, RoundingMode.DOWN).longValue());
 
         writeRejects(p.date(), runDir.resolve("rejects.csv"));
+        ratedFiles.write(p.date(), p.partitions(), runDir.resolve(RATED_EVENTS_DIR));
         writeFile(runDir.resolve("summary.json"), Json.pretty(summary));
         if (!ok) {
             throw new IllegalStateException("control totals of " + p.runId() + " do not hold: " + controls
@@ -170,35 +174,29 @@ public class NightlySummary {
 
     /**
      * (wallet, resource, month) keys of this run whose postings do not hold carried rounding: the
-     * day's charged usage and the run's debits per key must be what the run added to the key's kept
-     * state ({@code usage_carry}), and the kept cents must be the rounded kept exact charges. Each
-     * night checks its own addition and the state it leaves, so the check reads the night's usage
-     * and postings, not the month's; {@code ledger verify} checks the kept state against all of them.
+     * run's debits per key (their exact charges and cents) must be what the run added to the key's
+     * kept state ({@code usage_carry}), and the kept cents must be the rounded kept exact charges.
+     * Each night checks its own addition and the state it leaves, so the check reads the night's
+     * postings, not the month's; {@code ledger verify} checks the kept state against all of them.
+     * The night's exact charges in all are checked against what its buckets rated (the caller).
      */
     private List<String> carriedRoundingMismatches(NightlyParameters p) {
         List<String> mismatches = new java.util.ArrayList<>();
         jdbc.query("""
                 with run_debits as (
-                    select account_id, resource_id, usage_month, sum(charge_cents) as cents
-                    from ledger_txn where run_id = ? and type = 'debit' group by 1, 2, 3),
-                day_usage as (
-                    select payer_account_id as account_id, resource_id,
-                           date_trunc('month', usage_date)::date as usage_month, sum(charge_ucents) as ucents
-                    from usage_event where arrival_date = ? and charge_ucents > 0 group by 1, 2, 3)
-                select k.account_id, k.resource_id, k.usage_month, k.cents, k.ucents,
+                    select account_id, resource_id, usage_month, sum(charge_cents) as cents, sum(exact_ucents) as ucents
+                    from ledger_txn where run_id = ? and type = 'debit' group by 1, 2, 3)
+                select d.account_id, d.resource_id, d.usage_month, d.cents, d.ucents,
                        c.last_run_id, c.last_posted_cents, c.last_exact_ucents, c.posted_cents, c.exact_ucents
-                from (select account_id, resource_id, usage_month, d.cents, u.ucents
-                      from run_debits d full join day_usage u using (account_id, resource_id, usage_month)) k
-                left join usage_carry c on c.payer_account_id = k.account_id and c.usage_month = k.usage_month
-                                       and c.resource_id = k.resource_id""", rs -> {
+                from run_debits d left join usage_carry c on c.payer_account_id = d.account_id
+                    and c.usage_month = d.usage_month and c.resource_id = d.resource_id""", rs -> {
             boolean holds = p.runId().equals(rs.getString(6))
-                    && rs.getLong(4) == rs.getLong(7) && rs.getObject(4) != null
-                    && rs.getLong(5) == rs.getLong(8) && rs.getObject(5) != null
+                    && rs.getLong(4) == rs.getLong(7) && rs.getLong(5) == rs.getLong(8)
                     && rs.getLong(9) == Money.roundToCents(rs.getLong(10));
             if (!holds) {
                 mismatches.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getDate(3));
             }
-        }, p.runId(), Date.valueOf(p.date()));
+        }, p.runId());
         return mismatches;
     }
 

@@ -2,48 +2,36 @@ package tally.rating;
 
 import tally.infra.PgCopy;
 
+import javax.sql.DataSource;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One arrival day's charges of each bot per (conversation, usage day), written to
- * {@code bot_spend}: the history spending caps start from on later days. Rating streams events
- * grouped by bot, so one bot's sums are held at a time.
+ * One bucket's charges of each bot per (conversation, usage day), written to {@code bot_spend}:
+ * the history spending caps start from on later days. Every bot's, capped or not (a cap added later
+ * needs the history).
  */
-final class BotCharges {
+public final class BotCharges {
 
     static final List<String> COLUMNS = List.of("bot_id", "arrival_date", "usage_date", "conversation_id",
             "account_id", "charge_ucents");
 
-    private record ConversationDay(String conversationId, LocalDate usageDate) {
+    private record Key(String botId, String accountId, String conversationId, LocalDate usageDate) {
     }
 
-    private final PgCopy copy;
-    private final LocalDate arrivalDay;
-    private final Map<ConversationDay, Long> chargesUcents = new HashMap<>();
-    private String botId;
-    private String accountId;
-
-    BotCharges(PgCopy copy, LocalDate arrivalDay) {
-        this.copy = copy;
-        this.arrivalDay = arrivalDay;
-    }
+    private final Map<Key, Long> chargesUcents = new HashMap<>();
 
     void add(String botId, String accountId, String conversationId, LocalDate usageDate, long chargeUcents) {
-        if (!botId.equals(this.botId)) {
-            flush();
-            this.botId = botId;
-            this.accountId = accountId;
-        }
-        chargesUcents.merge(new ConversationDay(conversationId, usageDate), chargeUcents, Long::sum);
+        chargesUcents.merge(new Key(botId, accountId, conversationId, usageDate), chargeUcents, Math::addExact);
     }
 
-    /** Writes the bot held so far; call once more after the last event. */
-    void flush() {
-        chargesUcents.forEach((key, ucents) -> copy.row(botId, arrivalDay, key.usageDate(), key.conversationId(),
-                accountId, ucents));
-        chargesUcents.clear();
+    /** Writes the bucket's rows, in the caller's transaction. */
+    public void write(DataSource dataSource, LocalDate arrivalDay) {
+        try (PgCopy copy = new PgCopy(dataSource, "bot_spend", COLUMNS)) {
+            chargesUcents.forEach((k, ucents) -> copy.row(k.botId(), arrivalDay, k.usageDate(), k.conversationId(),
+                    k.accountId(), ucents));
+        }
     }
 }

@@ -59,6 +59,13 @@ public record RatedEvent(String eventId, int arrivalEpochDay, long occurredAtMic
                 conversationId, provider, model);
     }
 
+    /** The same event as re-rated by a rerun: new amounts and rules, the same posting reference. */
+    public RatedEvent rerated(long newCostUcents, long newChargeUcents, boolean newCapped, String newRulesVersion) {
+        return new RatedEvent(eventId, arrivalEpochDay, occurredAtMicros, usageEpochDay, kind, accountId, payerAccountId,
+                resourceId, billingMode, status, tokensInput, tokensOutput, quantity, newCostUcents, newChargeUcents,
+                newCapped, postingId, newRulesVersion, conversationId, provider, model);
+    }
+
     public LocalDate arrivalDate() {
         return LocalDate.ofEpochDay(arrivalEpochDay);
     }

@@ -41,59 +41,74 @@ public final class Rater {
     }
 
     /**
-     * @param spendOf the spend record of a capped bot (called only for bots with caps)
+     * Why rating would reject the event, or null: the checks of reference data and prices, which
+     * need no cap state. Staging runs them, so every reject of a day is known before anything is
+     * rated or posted; {@link #rate} runs them again (a rejection there means the reference data
+     * changed under a running night).
      */
-    public RatingOutcome rate(UsageEvent event, Function<Bot, BotSpend> spendOf) {
+    public RatingOutcome.Rejected rejection(UsageEvent event) {
         if (!reference.accounts().containsKey(event.accountId())) {
             return new RatingOutcome.Rejected("unknown_account", "account_id '" + event.accountId() + "' is not in accounts.csv");
         }
+        String owner;
+        switch (event.kind()) {
+            case BOT_MESSAGE -> {
+                Bot bot = reference.bots().get(event.resourceId());
+                if (bot == null) {
+                    return unknownResource(event, "bot");
+                }
+                owner = bot.accountId();
+            }
+            case AGENT_RUN -> {
+                AgentEndpoint endpoint = reference.endpoints().get(event.resourceId());
+                if (endpoint == null) {
+                    return unknownResource(event, "agent endpoint");
+                }
+                owner = endpoint.accountId();
+            }
+            case TOOL_CALL -> {
+                return reference.tools().containsKey(event.resourceId()) ? null : unknownResource(event, "tool");
+            }
+            default -> {
+                return null;
+            }
+        }
+        if (!owner.equals(event.accountId())) {
+            return mismatch(event, owner);
+        }
+        return tokenCost(event).problem();
+    }
+
+    /**
+     * @param spendOf the spend record of a capped bot (called only for bots with caps)
+     */
+    public RatingOutcome rate(UsageEvent event, Function<Bot, BotSpend> spendOf) {
+        RatingOutcome.Rejected rejected = rejection(event);
+        if (rejected != null) {
+            return rejected;
+        }
         return switch (event.kind()) {
-            case BOT_MESSAGE -> rateBotMessage(event, spendOf);
-            case AGENT_RUN -> rateAgentRun(event);
-            case TOOL_CALL -> rateToolCall(event);
+            case BOT_MESSAGE -> rateBotMessage(event, reference.bots().get(event.resourceId()), spendOf);
+            case AGENT_RUN -> rateAgentRun(event, reference.endpoints().get(event.resourceId()));
+            case TOOL_CALL -> rateToolCall(event, reference.tools().get(event.resourceId()));
             default -> new RatingOutcome.Rated(event.accountId(), event.billingMode(), 0, 0, false);
         };
     }
 
-    private RatingOutcome rateBotMessage(UsageEvent event, Function<Bot, BotSpend> spendOf) {
-        Bot bot = reference.bots().get(event.resourceId());
-        if (bot == null) {
-            return unknownResource(event, "bot");
-        }
-        if (!bot.accountId().equals(event.accountId())) {
-            return mismatch(event, bot.accountId());
-        }
-        TokenCost cost = tokenCost(event);
-        if (cost.problem() != null) {
-            return cost.problem();
-        }
+    private RatingOutcome rateBotMessage(UsageEvent event, Bot bot, Function<Bot, BotSpend> spendOf) {
+        long costUcents = tokenCost(event).ucents();
         String mode = event.billingMode() != null ? event.billingMode() : bot.billingMode();
-        long due = event.success() && WALLET.equals(mode) ? cost.ucents() : 0;
+        long due = event.success() && WALLET.equals(mode) ? costUcents : 0;
         long charge = due > 0 && bot.hasCaps() ? spendOf.apply(bot).applyCaps(event.conversationId(), event.usageDate(), due) : due;
-        return new RatingOutcome.Rated(bot.accountId(), mode, cost.ucents(), charge, charge < due);
+        return new RatingOutcome.Rated(bot.accountId(), mode, costUcents, charge, charge < due);
     }
 
-    private RatingOutcome rateAgentRun(UsageEvent event) {
-        AgentEndpoint endpoint = reference.endpoints().get(event.resourceId());
-        if (endpoint == null) {
-            return unknownResource(event, "agent endpoint");
-        }
-        if (!endpoint.accountId().equals(event.accountId())) {
-            return mismatch(event, endpoint.accountId());
-        }
-        TokenCost cost = tokenCost(event);
-        if (cost.problem() != null) {
-            return cost.problem();
-        }
+    private RatingOutcome rateAgentRun(UsageEvent event, AgentEndpoint endpoint) {
         long charge = event.success() ? Money.centsToUcents(endpoint.pricePerRunCents()) : 0;
-        return new RatingOutcome.Rated(endpoint.accountId(), event.billingMode(), cost.ucents(), charge, false);
+        return new RatingOutcome.Rated(endpoint.accountId(), event.billingMode(), tokenCost(event).ucents(), charge, false);
     }
 
-    private RatingOutcome rateToolCall(UsageEvent event) {
-        Tool tool = reference.tools().get(event.resourceId());
-        if (tool == null) {
-            return unknownResource(event, "tool");
-        }
+    private RatingOutcome rateToolCall(UsageEvent event, Tool tool) {
         long price = Money.centsToUcents(tool.priceCents());
         return new RatingOutcome.Rated(event.accountId(), event.billingMode(), price, event.success() ? price : 0, false);
     }
@@ -116,11 +131,11 @@ public final class Rater {
         }
     }
 
-    private static RatingOutcome unknownResource(UsageEvent event, String what) {
+    private static RatingOutcome.Rejected unknownResource(UsageEvent event, String what) {
         return new RatingOutcome.Rejected("unknown_resource", what + " '" + event.resourceId() + "' is not in the reference data");
     }
 
-    private static RatingOutcome mismatch(UsageEvent event, String owner) {
+    private static RatingOutcome.Rejected mismatch(UsageEvent event, String owner) {
         return new RatingOutcome.Rejected("resource_account_mismatch", "resource '" + event.resourceId()
                 + "' belongs to account '" + owner + "', not '" + event.accountId() + "'");
     }

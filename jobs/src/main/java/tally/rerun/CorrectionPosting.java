@@ -44,33 +44,39 @@ public class CorrectionPosting {
         this.usageCarries = usageCarries;
     }
 
-    /** The wallets with usage in the period, in account order. */
-    public List<String> wallets(LocalDate from, LocalDate to) {
-        return jdbc.queryForList("""
-                select distinct payer_account_id from usage_event
-                where usage_date between ? and ? and kind in ('bot_message', 'agent_run', 'tool_call') order by 1""",
-                String.class, Date.valueOf(from), Date.valueOf(to));
+    /** The wallets with usage the rerun re-rated, in account order. */
+    public List<String> wallets(String runId) {
+        return jdbc.queryForList("select distinct payer_account_id from usage_group_rerated where run_id = ? order by 1",
+                String.class, runId);
     }
 
     /** Plans and writes one wallet's corrections inside the caller's transaction; returns the ids written. */
     public List<String> postWallet(String payer, LocalDate from, LocalDate to, String runId, RatingRules rules, ReferenceData reference) {
         jdbc.queryForList("select pg_advisory_xact_lock(hashtext(?))", LedgerAccounts.wallet(payer));
         Map<String, List<GroupRow>> byKey = new LinkedHashMap<>();
+        // Every group of the keys (resource, month) the rerun re-rated for this wallet, with its exact
+        // charge as it now stands: the rerun's (or an earlier rerun's) re-rated value, else the
+        // exact charge its nightly debit posted.
         jdbc.query("""
                 with keys as (
-                    select distinct resource_id, date_trunc('month', usage_date)::date as month from usage_event
-                    where payer_account_id = ? and usage_date between ? and ?
-                      and kind in ('bot_message', 'agent_run', 'tool_call'))
-                select u.resource_id, u.kind, k.month, u.usage_date, u.arrival_date, sum(u.charge_ucents),
-                       u.usage_date between ? and ?
-                from usage_event u join keys k on k.resource_id = u.resource_id
-                  and date_trunc('month', u.usage_date)::date = k.month
-                where u.payer_account_id = ?
-                group by 1, 2, 3, 4, 5 order by 1, 3, 5, 4""", rs -> {
+                    select distinct resource_id, date_trunc('month', usage_date)::date as month from usage_group_rerated
+                    where payer_account_id = ? and run_id = ?),
+                nightly as (
+                    select t.resource_id, t.effective_date as usage_date, t.run_date as arrival_date, t.exact_ucents
+                    from ledger_txn t join keys k on k.resource_id = t.resource_id and t.usage_month = k.month
+                    where t.account_id = ? and t.type = 'debit' and t.run_id = 'nightly:' || t.run_date),
+                rerated as (
+                    select g.resource_id, g.usage_date, g.arrival_date, g.kind, g.exact_ucents from usage_group_rerated g
+                    join keys k on k.resource_id = g.resource_id and date_trunc('month', g.usage_date)::date = k.month
+                    where g.payer_account_id = ?)
+                select resource_id, r.kind, date_trunc('month', usage_date)::date, usage_date, arrival_date,
+                       coalesce(r.exact_ucents, n.exact_ucents), usage_date between ? and ?
+                from nightly n full join rerated r using (resource_id, usage_date, arrival_date)
+                order by 1, 3, 5, 4""", rs -> {
             byKey.computeIfAbsent(rs.getString(1) + "/" + rs.getDate(3), k -> new ArrayList<>()).add(new GroupRow(
-                    rs.getString(1), UsageKind.ofCode(rs.getString(2)), rs.getDate(4).toLocalDate(),
-                    rs.getDate(5).toLocalDate(), rs.getLong(6), rs.getBoolean(7)));
-        }, payer, Date.valueOf(from), Date.valueOf(to), Date.valueOf(from), Date.valueOf(to), payer);
+                    rs.getString(1), rs.getString(2) == null ? null : UsageKind.ofCode(rs.getString(2)),
+                    rs.getDate(4).toLocalDate(), rs.getDate(5).toLocalDate(), rs.getLong(6), rs.getBoolean(7)));
+        }, payer, runId, payer, payer, Date.valueOf(from), Date.valueOf(to));
 
         Map<String, long[]> posted = new HashMap<>(); // group -> {charge cents, uncollected cents, corrections so far}
         jdbc.query("""
@@ -88,7 +94,7 @@ public class CorrectionPosting {
         for (List<GroupRow> key : byKey.values()) {
             List<Corrections.Group> sequence = key.stream().map(g -> new Corrections.Group(g.usageDate, g.runDate,
                     g.exactUcents, postedOf.apply(g)[0], g.inPeriod)).toList();
-            GroupRow any = key.get(0);
+            GroupRow any = key.stream().filter(g -> g.kind != null).findFirst().orElseThrow(); // a re-rated group
             List<Corrections.Correction> keyCorrections = Corrections.forKey(sequence);
             if (key.stream().anyMatch(g -> g.inPeriod)) {
                 carries.add(new UsageCarries.Change(payer, new UsageDebits.CarryKey(any.resourceId, YearMonth.from(any.usageDate)),

@@ -95,7 +95,7 @@ public class RerunService {
             throw new IllegalStateException("rating-rules changed since " + p.runId() + " started (now " + rules.version()
                     + "); start a new rerun");
         }
-        Rerating.RerateResult result = rerating.rerate(p.from(), p.to(), rules, ReferenceData.load(jdbc));
+        Rerating.RerateResult result = rerating.rerate(p.runId(), p.from(), p.to(), rules, ReferenceData.load(jdbc));
         jdbc.update("insert into rerun_progress (run_id, events_rerated, events_changed) values (?, ?, ?) "
                 + "on conflict (run_id) do update set events_rerated = excluded.events_rerated, "
                 + "events_changed = excluded.events_changed", p.runId(), result.rerated(), result.changed());
@@ -114,7 +114,7 @@ public class RerunService {
         walletTx.setPropagationBehavior(perWallet ? TransactionDefinition.PROPAGATION_REQUIRES_NEW
                 : TransactionDefinition.PROPAGATION_REQUIRED);
         List<String> written = new ArrayList<>();
-        for (String wallet : posting.wallets(p.from(), p.to())) {
+        for (String wallet : posting.wallets(p.runId())) {
             List<String> ids = walletTx.execute(s -> posting.postWallet(wallet, p.from(), p.to(), p.runId(), rules, reference));
             written.addAll(ids == null ? List.of() : ids);
         }

@@ -31,10 +31,14 @@ public record RatingRules(Map<String, List<ModelPrice>> pricesByModel, List<FeeR
     }
 
     private static Optional<ModelPrice> find(List<ModelPrice> rows, Instant at) {
-        if (rows == null) {
-            return Optional.empty();
+        if (rows != null) {
+            for (ModelPrice row : rows) { // a loop, not a stream: called once or twice per event
+                if (row.coversInstant(at)) {
+                    return Optional.of(row);
+                }
+            }
         }
-        return rows.stream().filter(p -> p.coversInstant(at)).findFirst();
+        return Optional.empty();
     }
 
     /** The marketplace fee fraction in force on a usage day (the start of that UTC day). */

@@ -131,18 +131,30 @@ class LedgerProperties {
 
         for (int run = 0; run < ARRIVALS.size(); run++) {
             LocalDate arrival = ARRIVALS.get(run);
+            Map<String, long[]> collectedByToolDay = new java.util.TreeMap<>(); // tool|day -> {collected, fee}
+            Map<String, UsageDebits.Usage> tools = new HashMap<>();
             for (int w = 0; w < wallets.size(); w++) {
                 String account = "acct-" + w;
                 List<Group> groups = groupsOf(wallets.get(w).usage(), run);
                 long balanceBefore = ledger.balance(LedgerAccounts.wallet(account));
                 Map<CarryKey, CarriedRounding> carries = carriesByWallet.computeIfAbsent(account, k -> new HashMap<>());
-                Map<CarryKey, CarriedRounding> carriesBefore = copy(carries);
-                UsageDebits.Plan plan = UsageDebits.plan(account, balanceBefore, groups, carries, Map.of(), arrival,
-                        "run-" + run);
+                UsageDebits.Plan plan = UsageDebits.plan(account, balanceBefore, groups, carries, arrival, "run-" + run);
                 plan.txns().forEach(ledger::post);
                 assertThat(ledger.balance(LedgerAccounts.wallet(account))).isEqualTo(plan.balanceAfterCents());
                 expect(expected, account, groups, plan);
-                assertRestartPostsNothing(account, groups, plan, carriesBefore, carries, arrival, run);
+                groups.stream().filter(g -> g.usage().kind() == UsageKind.TOOL_CALL).forEach(g -> tools.put(g.usage().resourceId(), g.usage()));
+                for (UsageDebits.ToolCollected t : plan.toolsCollected()) {
+                    long[] sum = collectedByToolDay.computeIfAbsent(t.toolId() + "|" + t.usageDate(), k -> new long[2]);
+                    sum[0] += t.collectedCents();
+                    sum[1] += t.feeCents();
+                }
+            }
+            // the run's creator earnings: one per (tool, usage day), as CreatorEarnings posts them
+            for (Map.Entry<String, long[]> e : collectedByToolDay.entrySet()) {
+                UsageDebits.Usage tool = tools.get(e.getKey().substring(0, e.getKey().indexOf('|')));
+                LocalDate day = LocalDate.parse(e.getKey().substring(e.getKey().indexOf('|') + 1));
+                ledger.post(UsageDebits.earning(PostingIds.toolEarning(tool.resourceId(), day, arrival), tool.creatorAccountId(),
+                        tool.resourceId(), tool.resourceName(), day, e.getValue()[0], e.getValue()[1], null, "run-" + run, arrival));
             }
         }
 
@@ -231,34 +243,6 @@ class LedgerProperties {
                 e.usageRevenue += d.chargeCents();
             }
         }
-    }
-
-    /**
-     * Running the same arrival day again after it was fully posted (a restart or rerun) plans nothing
-     * and leaves every carry where the first attempt left it.
-     */
-    static void assertRestartPostsNothing(String account, List<Group> groups, UsageDebits.Plan plan,
-                                          Map<CarryKey, CarriedRounding> carriesBefore,
-                                          Map<CarryKey, CarriedRounding> carriesAfter, LocalDate arrival, int run) {
-        Map<String, Long> posted = new HashMap<>();
-        plan.txns().stream().filter(t -> t.type() == TxnType.DEBIT).forEach(t -> posted.put(t.txnId(), t.debit().chargeCents()));
-        UsageDebits.Plan again = UsageDebits.plan(account, plan.balanceAfterCents(), groups, carriesBefore, posted,
-                arrival, "run-" + run);
-        assertThat(again.txns()).isEmpty();
-        assertThat(again.balanceAfterCents()).isEqualTo(plan.balanceAfterCents());
-        assertThat(state(carriesBefore)).isEqualTo(state(carriesAfter));
-    }
-
-    static Map<CarryKey, CarriedRounding> copy(Map<CarryKey, CarriedRounding> carries) {
-        Map<CarryKey, CarriedRounding> copy = new HashMap<>();
-        carries.forEach((k, c) -> copy.put(k, new CarriedRounding(c.exactUcents(), c.postedCents())));
-        return copy;
-    }
-
-    static Map<CarryKey, List<Long>> state(Map<CarryKey, CarriedRounding> carries) {
-        Map<CarryKey, List<Long>> state = new HashMap<>();
-        carries.forEach((k, c) -> state.put(k, List.of(c.exactUcents(), c.postedCents())));
-        return state;
     }
 
     static Stream<LedgerTxn> debitsOf(Ledger ledger, String account) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import tally.money.Money;
 import tally.testing.Cli;
 
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class LedgerStoreIT {
 
     static LedgerTxn debit(String id, long cents) {
         return new LedgerTxn(id, "acct_test", TxnType.DEBIT, -cents, "Test debit", DAY, "test", DAY, "tool_x", DAY.withDayOfMonth(1),
-                new LedgerTxn.DebitAmounts(cents, cents, 0), null, List.of(
+                new LedgerTxn.DebitAmounts(Money.centsToUcents(cents), cents, cents, 0), null, List.of(
                 new LedgerTxn.Leg("wallet:acct_test", -cents), new LedgerTxn.Leg(LedgerAccounts.CLEARING_MARKETPLACE, cents)));
     }
 

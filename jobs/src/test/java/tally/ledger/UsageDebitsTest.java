@@ -40,7 +40,6 @@ class UsageDebitsTest {
     static final BigDecimal TWENTY_PERCENT = new BigDecimal("0.20");
 
     final Map<CarryKey, CarriedRounding> carries = new HashMap<>();
-    final Map<String, Long> alreadyPosted = new HashMap<>();
 
     static Group bot(String botId, LocalDate day, long exactUcents) {
         return group(botId, UsageKind.BOT_MESSAGE, day, exactUcents, "Support bot", null, null);
@@ -55,7 +54,7 @@ class UsageDebitsTest {
     }
 
     Plan plan(long balanceCents, Group... groups) {
-        return UsageDebits.plan(PAYER, balanceCents, List.of(groups), carries, alreadyPosted, ARRIVAL, RUN);
+        return UsageDebits.plan(PAYER, balanceCents, List.of(groups), carries, ARRIVAL, RUN);
     }
 
     static List<LedgerTxn> debits(Plan plan) {
@@ -76,7 +75,7 @@ class UsageDebitsTest {
             assertThat(debit.runDate()).isEqualTo(ARRIVAL);
             assertThat(debit.runId()).isEqualTo(RUN);
             assertThat(debit.usageMonth()).isEqualTo(MAR_1);
-            assertThat(debit.debit()).isEqualTo(new DebitAmounts(250, 250, 0));
+            assertThat(debit.debit()).isEqualTo(new DebitAmounts(cents(250), 250, 250, 0));
             assertThat(debit.legs()).containsExactly(new Leg("wallet:acct-payer", -250), new Leg("revenue:usage", 250));
         });
     }
@@ -93,7 +92,7 @@ class UsageDebitsTest {
                                                                  long uncollected) {
         Plan plan = plan(balance, bot("bot-1", MAR_1, cents(charge)));
         LedgerTxn debit = plan.txns().get(0);
-        assertThat(debit.debit()).isEqualTo(new DebitAmounts(charge, collected, uncollected));
+        assertThat(debit.debit()).isEqualTo(new DebitAmounts(cents(charge), charge, collected, uncollected));
         assertThat(debit.amountCents()).isEqualTo(-collected);
         assertThat(debit.legs()).contains(new Leg("wallet:acct-payer", -collected), new Leg("revenue:usage", charge));
         assertThat(debit.legs().stream().filter(l -> l.ledgerAccount().equals("receivable:acct-payer"))
@@ -106,28 +105,33 @@ class UsageDebitsTest {
         Group a = bot("bot-a", MAR_1, cents(200));
         Group b = bot("bot-b", MAR_1, cents(200));
         assertThat(debits(plan(300, a, b))).extracting(LedgerTxn::resourceId, LedgerTxn::debit).containsExactly(
-                tuple("bot-a", new DebitAmounts(200, 200, 0)),
-                tuple("bot-b", new DebitAmounts(200, 100, 100)));
+                tuple("bot-a", new DebitAmounts(cents(200), 200, 200, 0)),
+                tuple("bot-b", new DebitAmounts(cents(200), 200, 100, 100)));
         carries.clear();
         assertThat(debits(plan(300, b, a))).extracting(LedgerTxn::resourceId, LedgerTxn::debit).containsExactly(
-                tuple("bot-b", new DebitAmounts(200, 200, 0)),
-                tuple("bot-a", new DebitAmounts(200, 100, 100)));
+                tuple("bot-b", new DebitAmounts(cents(200), 200, 200, 0)),
+                tuple("bot-a", new DebitAmounts(cents(200), 200, 100, 100)));
     }
 
     @Test
-    void aPaidToolCallCreditsItsCreatorTheCollectedAmountLessTheFee() {
+    void aPaidToolCallReportsWhatItCollectedAndTheFeeForItsCreatorsEarning() {
         Plan plan = plan(1000, tool(MAR_1, cents(250), TWENTY_PERCENT));
-        assertThat(plan.txns()).hasSize(2);
         LedgerTxn debit = plan.txns().get(0);
+        assertThat(plan.txns()).as("the run posts earnings per tool and day, not per debit").singleElement();
         assertThat(debit.description()).isEqualTo("Tool calls: Web search");
         assertThat(debit.legs()).containsExactly(new Leg("wallet:acct-payer", -250), new Leg("clearing:marketplace", 250));
-        LedgerTxn earning = plan.txns().get(1);
-        assertThat(earning.txnId()).isEqualTo("earning:acct-payer:tool-1:2026-03-01:2026-03-02");
+        assertThat(plan.toolsCollected()).containsExactly(new UsageDebits.ToolCollected("tool-1", MAR_1, 250, 50));
+    }
+
+    @Test
+    void anEarningMovesCollectedMoneyFromClearingToTheCreatorLessTheFee() {
+        LedgerTxn earning = UsageDebits.earning(PostingIds.toolEarning("tool-1", MAR_1, ARRIVAL), CREATOR, "tool-1",
+                "Web search", MAR_1, 250, 50, null, RUN, ARRIVAL);
+        assertThat(earning.txnId()).isEqualTo("earning:tool:tool-1:2026-03-01:2026-03-02");
         assertThat(earning.type()).isEqualTo(TxnType.EARNING);
         assertThat(earning.accountId()).isEqualTo(CREATOR);
         assertThat(earning.amountCents()).isEqualTo(200);
         assertThat(earning.description()).isEqualTo("Tool earnings: Web search");
-        assertThat(earning.refersTo()).isEqualTo(debit.txnId());
         assertThat(earning.effectiveDate()).isEqualTo(MAR_1);
         assertThat(earning.legs()).containsExactly(new Leg("clearing:marketplace", -250),
                 new Leg("payable:creator:acct-creator", 200), new Leg("revenue:marketplace_fee", 50));
@@ -145,17 +149,17 @@ class UsageDebitsTest {
     })
     void creatorEarnsTheFeeComplementOfWhatWasCollected(long balance, long charge, String fee, long net, long feeCents) {
         Plan plan = plan(balance, tool(MAR_1, cents(charge), new BigDecimal(fee)));
-        LedgerTxn earning = plan.txns().get(1);
-        assertThat(earning.amountCents()).isEqualTo(net);
-        assertThat(earning.legs()).contains(new Leg("payable:creator:acct-creator", net),
-                new Leg("revenue:marketplace_fee", feeCents));
+        UsageDebits.ToolCollected collected = plan.toolsCollected().get(0);
+        assertThat(collected.collectedCents() - collected.feeCents()).isEqualTo(net);
+        assertThat(collected.feeCents()).isEqualTo(feeCents);
     }
 
     @Test
     void nothingCollectedMeansNoEarning() {
         Plan plan = plan(0, tool(MAR_1, cents(250), TWENTY_PERCENT));
+        assertThat(plan.toolsCollected()).isEmpty();
         assertThat(plan.txns()).singleElement().satisfies(debit -> {
-            assertThat(debit.debit()).isEqualTo(new DebitAmounts(250, 0, 250));
+            assertThat(debit.debit()).isEqualTo(new DebitAmounts(cents(250), 250, 0, 250));
             assertThat(debit.legs()).containsExactly(new Leg("wallet:acct-payer", 0),
                     new Leg("receivable:acct-payer", -250), new Leg("clearing:marketplace", 250));
         });
@@ -182,33 +186,6 @@ class UsageDebitsTest {
         carries.put(new CarryKey("bot-1", YearMonth.of(2026, 3)), new CarriedRounding(1_300_000, 1));
         assertThat(plan(1000, bot("bot-1", MAR_1, 700_000)).txns().get(0).debit().chargeCents())
                 .as("round(2.0) - 1").isEqualTo(1);
-    }
-
-    @Test
-    void alreadyPostedDebitsAreSkippedButStillAdvanceTheCarry() {
-        Group day1 = bot("bot-1", MAR_1, 600_000);
-        Group day2 = bot("bot-1", MAR_1.plusDays(1), 600_000);
-        String day1Id = PostingIds.debit(PAYER, "bot-1", MAR_1, ARRIVAL);
-        alreadyPosted.put(day1Id, 1L);                           // a crashed attempt wrote round(0.6) = 1
-
-        Plan plan = plan(1000, day1, day2);
-        assertThat(plan.txns()).singleElement().satisfies(debit -> {
-            assertThat(debit.txnId()).isNotEqualTo(day1Id);
-            assertThat(debit.debit().chargeCents()).as("round(1.2) - 1, not round(0.6)").isZero();
-        });
-        assertThat(plan.balanceAfterCents()).as("the skipped debit is already in the balance passed in")
-                .isEqualTo(1000);
-    }
-
-    @Test
-    void rerunningWithEverythingPostedPlansNothing() {
-        Group[] groups = {bot("bot-1", MAR_1, cents(3)), tool(MAR_1, cents(5), TWENTY_PERCENT)};
-        Plan first = plan(1000, groups);
-        debits(first).forEach(d -> alreadyPosted.put(d.txnId(), d.debit().chargeCents()));
-        carries.clear();
-        Plan rerun = plan(first.balanceAfterCents(), groups);
-        assertThat(rerun.txns()).isEmpty();
-        assertThat(rerun.balanceAfterCents()).isEqualTo(992);
     }
 
     @Test

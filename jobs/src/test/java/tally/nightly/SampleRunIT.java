@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tally.testing.Cli;
 import tally.testing.Golden;
 import tally.testing.Sample;
+import tally.rating.RatedEvent;
+import tally.testing.RatedEvents;
 import tally.testing.Sql;
 import tally.testing.Wallet;
 import tools.jackson.databind.JsonNode;
@@ -140,7 +142,7 @@ class SampleRunIT {
         long rejected = runs.values().stream().mapToLong(r -> r.at("/events/rejected").asLong()).sum();
         assertThat(rated + rejected).as("rated + rejected = distinct event ids in the sample's files")
                 .isEqualTo(distinctEventIdsInSampleFiles());
-        assertThat(Sql.number(cli, "select count(*) from usage_event")).isEqualTo(rated);
+        assertThat(RatedEvents.all(cli)).hasSize((int) rated);
     }
 
     @Test
@@ -148,12 +150,13 @@ class SampleRunIT {
         // evt-20260304-xlate occurred 2026-03-02 23:30 for sales-bot (daily cap 50 cents), costs 33 cents
         // (60,000 + 10,000 Sonnet tokens) and arrived on 2026-03-04, when that day had less than that left
         // (in this sample nothing: the day's own messages used the whole cap, so the late event is charged 0).
-        assertThat(Sql.number(cli, "select cost_ucents from usage_event where event_id = 'evt-20260304-xlate'"))
-                .isEqualTo(33_000_000);
-        assertThat(Sql.number(cli, "select count(*) from usage_event where event_id = 'evt-20260304-xlate' and capped"))
-                .isEqualTo(1);
-        assertThat(Sql.number(cli, """
-                select sum(charge_ucents) from usage_event where resource_id = 'bot_sales' and usage_date = '2026-03-02'"""))
+        List<RatedEvent> rated = RatedEvents.all(cli);
+        assertThat(rated).filteredOn(e -> e.eventId().equals("evt-20260304-xlate")).singleElement().satisfies(late -> {
+            assertThat(late.costUcents()).isEqualTo(33_000_000);
+            assertThat(late.capped()).isTrue();
+        });
+        assertThat(rated.stream().filter(e -> "bot_sales".equals(e.resourceId()) && e.usageDate().toString().equals("2026-03-02"))
+                .mapToLong(RatedEvent::chargeUcents).sum())
                 .as("sales-bot's charges for 2026-03-02 fill its daily cap exactly").isEqualTo(50_000_000);
         List<String> salesBotDebits = Wallet.debits(cli, "acct_acme").stream()
                 .filter(d -> d.startsWith("2026-03-02 Bot conversations: sales-bot")).toList();

@@ -58,8 +58,7 @@ class RemoteNightlyIT {
             }
             assertThat(PartitionCountIT.outcome(cli)).isEqualTo(expected);
             assertThat(first.log() + second.log()).as("the partitions ran in the workers")
-                    .contains("rate-usage-partition:p1of2").contains("rate-usage-partition:p2of2")
-                    .contains("post-wallets-partition:p1of2").contains("post-wallets-partition:p2of2");
+                    .contains("rate-and-post-partition:p1of2").contains("rate-and-post-partition:p2of2");
             first.terminate();
             second.terminate();
         } finally {
@@ -75,7 +74,7 @@ class RemoteNightlyIT {
         String db = cli.dbUrl();
         List<String> days = Sample.days();
         ExecutorService manager = Executors.newSingleThreadExecutor();
-        // Alone at first, it rates both partitions, then halts (as kill -9) at its second ledger write, uncommitted.
+        // Alone at first, it takes a partition and halts (as kill -9) at its second ledger write, uncommitted.
         Worker doomed = Worker.start(db, tmp, "doomed", "ledger-write:2");
         Worker survivor = null;
         try {
@@ -86,7 +85,7 @@ class RemoteNightlyIT {
 
             Cli.Result failed = firstRun.get(10, TimeUnit.MINUTES);
             assertThat(failed.exitCode()).as("%s", failed).isEqualTo(1);
-            assertThat(failed.err()).contains("post-wallets-partition:").contains("its worker died");
+            assertThat(failed.err()).contains("rate-and-post-partition:").contains("its worker died");
 
             for (String day : days) {
                 Cli.Result run = nightlyRemote(cli, day);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import tally.testing.Cli;
+import tally.testing.RatedEvents;
 import tally.testing.Fixture;
 
 import java.nio.file.Path;
@@ -38,22 +39,22 @@ class RerunCapHistoryIT {
         Fixture.botMessages(input, DAY2, "gpt-4o", 10, 10_000, 2_000);
         cli.nightly(DAY1.toString(), input);
         JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(cli.dbUrl()));
-        assertThat(chargedUcents(jdbc, DAY1)).isEqualTo(45_000_000L);
+        assertThat(chargedUcents(cli, DAY1)).isEqualTo(45_000_000L);
 
         cli.withRules(Fixture.rulesWith(tmp.resolve("halved"), RerunIT.GPT4O, List.of(
                 "openai,gpt-4o,2025-01-01,2026-03-02,2.50,10.00", "openai,gpt-4o,2026-03-02,,1.25,5.00")));
         cli.ok("rerun", "--from", DAY1.toString(), "--to", DAY1.toString());
-        assertThat(chargedUcents(jdbc, DAY1)).isEqualTo(22_500_000L);
+        assertThat(chargedUcents(cli, DAY1)).isEqualTo(22_500_000L);
 
         cli.nightly(DAY2.toString(), input);
-        assertThat(chargedUcents(jdbc, DAY2)).as("50 - 22.5 cents left under the cap: nothing capped")
+        assertThat(chargedUcents(cli, DAY2)).as("50 - 22.5 cents left under the cap: nothing capped")
                 .isEqualTo(22_500_000L);
-        assertThat(jdbc.queryForObject("select count(*) from usage_event where capped", Long.class)).isZero();
+        assertThat(RatedEvents.all(cli)).noneMatch(tally.rating.RatedEvent::capped);
         assertThat(cli.ok("ledger", "verify").get("ok").asBoolean()).isTrue();
     }
 
-    private static long chargedUcents(JdbcTemplate jdbc, LocalDate arrivalDay) {
-        return jdbc.queryForObject("select sum(charge_ucents) from usage_event where arrival_date = ?", Long.class,
-                Date.valueOf(arrivalDay));
+    private static long chargedUcents(Cli cli, LocalDate arrivalDay) {
+        return RatedEvents.all(cli).stream().filter(e -> e.arrivalDate().equals(arrivalDay))
+                .mapToLong(tally.rating.RatedEvent::chargeUcents).sum();
     }
 }

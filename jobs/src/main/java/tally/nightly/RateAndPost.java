@@ -1,0 +1,148 @@
+package tally.nightly;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.SqlArrayValue;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import tally.infra.DayPartitions;
+import tally.ledger.UsageDebits;
+import tally.ledger.UsagePosting;
+import tally.partition.AccountPartition;
+import tally.rating.BucketRating;
+import tally.reference.ReferenceData;
+import tally.rules.RatingRules;
+import tally.usage.Buckets;
+import tally.usage.StagedBatch;
+
+import javax.sql.DataSource;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Rates and posts the buckets of one account partition of a staged day, one database
+ * transaction a bucket: its staged rows less the ones staging dropped -> rated segments, bot spend,
+ * analytics parts and plan counters -> its wallets' debits -> the bucket's marker
+ * ({@code rated_bucket}). A restarted partition skips the buckets whose marker committed, so every
+ * bucket is rated and posted exactly once.
+ */
+@Component
+public class RateAndPost {
+
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+    private final UsagePosting posting;
+    private final TransactionTemplate newTransaction;
+
+    public RateAndPost(DataSource dataSource, JdbcTemplate jdbc, UsagePosting posting,
+                       PlatformTransactionManager transactions) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+        this.posting = posting;
+        this.newTransaction = new TransactionTemplate(transactions);
+        this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    public record PartitionResult(int buckets, int skipped, long rated, long capped, int wallets, int txnsWritten) {
+    }
+
+    private record BucketResult(boolean skipped, long rated, long capped, int wallets, int txnsWritten) {
+    }
+
+    public PartitionResult run(LocalDate day, String runId, RatingRules rules, ReferenceData reference,
+                               AccountPartition partition) {
+        int buckets = bucketsOf(day);
+        int mine = 0;
+        int skipped = 0;
+        long rated = 0;
+        long capped = 0;
+        int wallets = 0;
+        int txns = 0;
+        for (int bucket = 0; bucket < buckets; bucket++) {
+            if (!Buckets.inPartition(bucket, partition.index(), partition.count())) {
+                continue;
+            }
+            int b = bucket;
+            BucketResult r = newTransaction.execute(status -> rateAndPost(day, b, runId, rules, reference));
+            mine++;
+            if (r.skipped()) {
+                skipped++;
+            }
+            rated += r.rated();
+            capped += r.capped();
+            wallets += r.wallets();
+            txns += r.txnsWritten();
+        }
+        return new PartitionResult(mine, skipped, rated, capped, wallets, txns);
+    }
+
+    /** The day's bucket count, as staging chose it. */
+    public int bucketsOf(LocalDate day) {
+        Integer buckets = jdbc.queryForObject("select buckets from stage_day where arrival_date = ?", Integer.class,
+                Date.valueOf(day));
+        if (buckets == null) {
+            throw new IllegalStateException(day + " is not staged");
+        }
+        return buckets;
+    }
+
+    private BucketResult rateAndPost(LocalDate day, int bucket, String runId, RatingRules rules, ReferenceData reference) {
+        Date arrival = Date.valueOf(day);
+        if (Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from rated_bucket where arrival_date = ? and bucket = ?)",
+                Boolean.class, arrival, bucket))) {
+            return new BucketResult(true, 0, 0, 0, 0);
+        }
+        BucketRating.Result r = new BucketRating(day, rules, reference, bots -> capHistory(day, bots))
+                .rate(stagedRows(day, bucket));
+        int seq = 0;
+        for (BucketRating.Segment segment : r.segments()) {
+            jdbc.update("""
+                    insert into usage_segment (arrival_date, bucket, seq, rows, min_usage_date, max_usage_date, data)
+                    values (?, ?, ?, ?, ?, ?, ?)""", arrival, bucket, seq++, segment.rows(),
+                    Date.valueOf(segment.minUsageDate()), Date.valueOf(segment.maxUsageDate()), segment.parquet());
+        }
+        r.botCharges().write(dataSource, day);
+        UsagePosting.PostingResult posted = posting.postBucket(r.charges(), day, runId, rules, reference);
+        for (UsageDebits.ToolCollected t : posted.toolsCollected()) {
+            r.parts().addToolCollected(t.toolId(), t.usageDate(), t.collectedCents(), t.feeCents());
+        }
+        r.parts().write(dataSource, day, bucket);
+        r.counters().write(dataSource, day);
+        jdbc.update("""
+                insert into rated_bucket (arrival_date, bucket, events_rated, events_capped, cost_ucents, charge_ucents,
+                    bot_charge_ucents, wallets_posted, txns_written)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", arrival, bucket, r.rated(), r.capped(), r.costUcents(),
+                r.chargeUcents(), r.botChargeUcents(), posted.wallets(), posted.txnsWritten());
+        return new BucketResult(false, r.rated(), r.capped(), posted.wallets(), posted.txnsWritten());
+    }
+
+    /** The bucket's staged rows in (input unit, row) order, without the rows staging dropped. */
+    private List<StagedBatch.Row> stagedRows(LocalDate day, int bucket) {
+        long[] drops = jdbc.queryForList("select row_key from " + DayPartitions.stagedDrops(jdbc).table(day)
+                + " where bucket = ? order by row_key", Long.class, bucket).stream().mapToLong(Long::longValue).toArray();
+        List<StagedBatch.Row> rows = new ArrayList<>();
+        jdbc.query("select data from " + DayPartitions.stagedChunks(jdbc).table(day) + " where bucket = ? order by unit, seq",
+                rs -> {
+                    StagedBatch.read(rs.getBytes(1), row -> {
+                        if (Arrays.binarySearch(drops, row.rowKey()) < 0) {
+                            rows.add(row);
+                        }
+                    });
+                }, bucket);
+        return rows;
+    }
+
+    /** What these bots were charged before this arrival day ({@code bot_spend}, one index range each). */
+    private List<BucketRating.Spend> capHistory(LocalDate day, Collection<String> bots) {
+        return jdbc.query("""
+                select bot_id, conversation_id, usage_date, sum(charge_ucents) from bot_spend
+                where bot_id = any(?) and arrival_date < ? group by 1, 2, 3""",
+                (rs, i) -> new BucketRating.Spend(rs.getString(1), rs.getString(2), rs.getDate(3).toLocalDate(), rs.getLong(4)),
+                new SqlArrayValue("text", bots.toArray()), Date.valueOf(day));
+    }
+}

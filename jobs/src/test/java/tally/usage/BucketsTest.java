@@ -1,0 +1,38 @@
+package tally.usage;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BucketsTest {
+
+    @Test
+    void aDayGetsBucketsForItsRowsAndItsAccounts() {
+        assertThat(Buckets.forDay(1_200, 6).count()).isEqualTo(1);
+        assertThat(Buckets.forDay(10_000_000, 10_000).count()).isEqualTo(100);
+        assertThat(Buckets.forDay(1_000_000, 10_000).count()).as("by accounts").isEqualTo(100);
+        assertThat(Buckets.forDay(100_000_000, 10_000).count()).as("by rows").isEqualTo(1000);
+        assertThat(Buckets.forDay(Long.MAX_VALUE / 2, 1).count()).isEqualTo(Buckets.MAX_BUCKETS);
+    }
+
+    @Test
+    void anAccountsBucketDependsOnItsIdAloneAndSpreadsAccounts() {
+        Buckets buckets = new Buckets(16);
+        assertThat(buckets.of("a17")).isEqualTo(new Buckets(16).of("a17")).isBetween(0, 15);
+        long used = IntStream.range(0, 1000).map(i -> buckets.of("a" + i)).distinct().count();
+        assertThat(used).isEqualTo(16);
+    }
+
+    @Test
+    void everyBucketBelongsToExactlyOnePartition() {
+        for (int partitions = 1; partitions <= 4; partitions++) {
+            for (int bucket = 0; bucket < 20; bucket++) {
+                int p = partitions;
+                int b = bucket;
+                assertThat(IntStream.range(0, partitions).filter(i -> Buckets.inPartition(b, i, p)).count()).isEqualTo(1);
+            }
+        }
+    }
+}
