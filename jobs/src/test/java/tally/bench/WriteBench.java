@@ -45,6 +45,11 @@ import java.util.function.Supplier;
  * mvn -q -B -o -f jobs/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$PWD/jobs/target/bench.classpath
  * java -Xmx2g -cp "jobs/target/test-classes:jobs/target/classes:$(cat jobs/target/bench.classpath)" tally.bench.WriteBench
  * </pre>
+ *
+ * <p>To compare settings, run each in its own JVM, a few rounds ({@code for r in 1 2 3; do for s in
+ * chosen all_statistics money_dict; do java ... WriteBench --settings $s --repeat 1; done; done}):
+ * settings run in one JVM share the JIT's profiles of Parquet's call sites, which blurred their
+ * differences here.
  */
 @Command(name = "write-bench", mixinStandardHelpOptions = true)
 public final class WriteBench implements Callable<Integer> {
