@@ -13,7 +13,7 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.SeekableInputStream;
 import tally.infra.AvroParquet;
-import tally.infra.BytesInputFile;
+import tally.infra.ByteArrayInputFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +69,7 @@ public final class RatedEventFileAppender implements AutoCloseable {
      */
     public synchronized void append(byte[] segment) {
         usable();
-        InputFile in = new BytesInputFile(segment);
+        InputFile in = new ByteArrayInputFile(segment);
         try (ParquetFileReader reader = new ParquetFileReader(in, AvroParquet.readOptions());
              SeekableInputStream stream = in.newStream()) {
             if (!reader.getFileMetaData().getSchema().equals(RatedSegmentWriter.SCHEMA)) {

@@ -1,148 +1,71 @@
 package tally.rating;
 
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
-import tally.infra.AvroParquet;
-import tally.infra.BytesInputFile;
-import tally.infra.ParquetCodecs;
+import tally.infra.ParquetBatchReader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 
 /**
- * Streams the {@link RatedEvent}s of a rated segment or a rated events file, one at a time, in
- * file order (parquet-avro's record reader: correct, not fast). Columns are found by name; the
- * three columns added to the schema later (conversation_id, provider, model) read as null from
- * files written before them.
+ * Streams the {@link RatedEvent}s of a rated segment or a rated events file, in file order, read
+ * column by column in batches ({@link ParquetBatchReader}). Columns are found by name; the three
+ * columns added to the schema later (conversation_id, provider, model) read as null from files
+ * written before them.
  */
-public final class RatedEventReader implements Iterator<RatedEvent>, AutoCloseable {
+public final class RatedEventReader {
 
-    private final String source;
-    private final ParquetReader<GenericRecord> reader;
-    private Schema schema;
-    private int[] positions;
-    private GenericRecord next;
-
-    private RatedEventReader(InputFile in, String source) {
-        this.source = source;
-        try {
-            reader = AvroParquetReader.<GenericRecord>builder(in, new PlainParquetConfiguration())
-                    .withDataModel(GenericData.get())
-                    .withCodecFactory(ParquetCodecs.INSTANCE)
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("rated events " + source + " cannot be read", e);
-        }
-        advance();
-    }
-
-    /** The events of a segment. */
-    public static RatedEventReader open(byte[] segment) {
-        return new RatedEventReader(new BytesInputFile(segment), "segment");
-    }
-
-    /** The events of a file. */
-    public static RatedEventReader open(Path file) {
-        return new RatedEventReader(new LocalInputFile(file), file.toString());
+    private RatedEventReader() {
     }
 
     /** Each event of a segment, in order; returns how many there were. */
     public static long forEach(byte[] segment, Consumer<? super RatedEvent> action) {
-        try (RatedEventReader events = open(segment)) {
-            return events.drain(action);
+        try (ParquetBatchReader reader = ParquetBatchReader.open(segment)) {
+            return forEach(reader, action);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a rated segment cannot be read: " + e.getMessage(), e);
         }
     }
 
     /** Each event of a file, in order; returns how many there were. */
     public static long forEach(Path file, Consumer<? super RatedEvent> action) {
-        try (RatedEventReader events = open(file)) {
-            return events.drain(action);
+        try (ParquetBatchReader reader = ParquetBatchReader.open(file)) {
+            return forEach(reader, action);
+        } catch (IOException e) {
+            throw new UncheckedIOException("rated events " + file + " cannot be read: " + e.getMessage(), e);
         }
     }
 
-    private long drain(Consumer<? super RatedEvent> action) {
+    private static long forEach(ParquetBatchReader reader, Consumer<? super RatedEvent> action) throws IOException {
         long rows = 0;
-        while (hasNext()) {
-            action.accept(next());
-            rows++;
+        for (ParquetBatchReader.RowGroup group : reader.rowGroups()) {
+            try (ParquetBatchReader.Batches batches = reader.read(group.index(), RatedEvent.COLUMNS)) {
+                while (batches.next()) {
+                    ParquetBatchReader.Column[] c = new ParquetBatchReader.Column[RatedEvent.COLUMNS.size()];
+                    for (int i = 0; i < c.length; i++) {
+                        c[i] = batches.column(i);
+                    }
+                    for (int r = 0; r < batches.size(); r++) {
+                        action.accept(new RatedEvent(c[0].text(r), c[1].intValue(r), c[2].longValue(r), c[3].intValue(r),
+                                c[4].text(r), c[5].text(r), text(c[6], r), text(c[7], r), text(c[8], r), c[9].text(r),
+                                c[10].longValue(r), c[11].longValue(r), c[12].longValue(r), ucents(c[13], r),
+                                ucents(c[14], r), c[15].booleanValue(r), text(c[16], r), c[17].text(r), text(c[18], r),
+                                text(c[19], r), text(c[20], r)));
+                        rows++;
+                    }
+                }
+            }
         }
         return rows;
     }
 
-    @Override
-    public boolean hasNext() {
-        return next != null;
+    private static String text(ParquetBatchReader.Column column, int row) {
+        return column.isNull(row) ? null : column.text(row);
     }
 
-    @Override
-    public RatedEvent next() {
-        if (next == null) {
-            throw new NoSuchElementException();
-        }
-        RatedEvent event = toEvent(next);
-        advance();
-        return event;
-    }
-
-    @Override
-    public void close() {
-        try {
-            reader.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void advance() {
-        try {
-            next = reader.read();
-        } catch (IOException e) {
-            throw new UncheckedIOException("rated events " + source + " cannot be read", e);
-        }
-    }
-
-    /** Position in {@link RatedEvent#COLUMNS} of the first of the fields that files written before them lack. */
-    private static final int FIRST_ADDED_FIELD = RatedEvent.COLUMNS.indexOf("conversation_id");
-
-    private RatedEvent toEvent(GenericRecord r) {
-        if (r.getSchema() != schema) {
-            schema = r.getSchema();
-            positions = new int[RatedEvent.COLUMNS.size()];
-            for (int i = 0; i < positions.length; i++) {
-                Schema.Field field = schema.getField(RatedEvent.COLUMNS.get(i));
-                if (field == null && i < FIRST_ADDED_FIELD) {
-                    throw new IllegalArgumentException("rated events " + source + " have no column " + RatedEvent.COLUMNS.get(i));
-                }
-                positions[i] = field == null ? -1 : field.pos();
-            }
-        }
-        return new RatedEvent(string(r, 0), (Integer) value(r, 1), (Long) value(r, 2), (Integer) value(r, 3),
-                string(r, 4), string(r, 5), string(r, 6), string(r, 7), string(r, 8), string(r, 9),
-                (Long) value(r, 10), (Long) value(r, 11), (Long) value(r, 12), money(r, 13), money(r, 14),
-                (Boolean) value(r, 15), string(r, 16), string(r, 17), string(r, 18), string(r, 19), string(r, 20));
-    }
-
-    private Object value(GenericRecord r, int field) {
-        return positions[field] < 0 ? null : r.get(positions[field]);
-    }
-
-    private String string(GenericRecord r, int field) {
-        Object value = value(r, field);
-        return value == null ? null : value.toString();
-    }
-
-    private long money(GenericRecord r, int field) {
-        return AvroParquet.decimalUnscaled((ByteBuffer) value(r, field));
+    /** A decimal(24,6) cents value as exact micro-cents (the unscaled value). */
+    private static long ucents(ParquetBatchReader.Column column, int row) {
+        return new BigDecimal(column.text(row)).movePointRight(6).longValueExact();
     }
 }

@@ -302,8 +302,8 @@ class RatedEventFileAppenderTest {
             r.put("tokens_input", 1L);
             r.put("tokens_output", 2L);
             r.put("quantity", 1L);
-            r.put("cost_cents", RatedEventFile.money(123_456));
-            r.put("charge_cents", RatedEventFile.money(-5));
+            r.put("cost_cents", java.nio.ByteBuffer.wrap(AvroParquet.decimalBytes(123_456)));
+            r.put("charge_cents", java.nio.ByteBuffer.wrap(AvroParquet.decimalBytes(-5)));
             r.put("capped", false);
             r.put("rules_version", "v");
             out.write(r);

@@ -12,7 +12,7 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.InputFile;
 import org.junit.jupiter.api.Test;
 import tally.infra.AvroParquet;
-import tally.infra.BytesInputFile;
+import tally.infra.ByteArrayInputFile;
 import tally.rules.RulesLoader;
 import tally.testing.SyntheticRatedEvents;
 
@@ -103,7 +103,7 @@ class RatedSegmentWriterTest {
         Schema avsc = AvroParquet.schema("rated_event");
         RatedSegmentWriter writer = new RatedSegmentWriter();
         Arrays.stream(synthetic(1000, 2)).forEach(writer::add);
-        ParquetMetadata footer = footer(new BytesInputFile(writer.finish()));
+        ParquetMetadata footer = footer(new ByteArrayInputFile(writer.finish()));
         assertThat(footer.getFileMetaData().getSchema()).isEqualTo(new AvroSchemaConverter().convert(avsc));
         assertThat(footer.getFileMetaData().getSchema().getColumns()).hasSize(21);
         Map<String, String> keyValues = footer.getFileMetaData().getKeyValueMetaData();
@@ -117,7 +117,7 @@ class RatedSegmentWriterTest {
         RatedSegmentWriter writer = new RatedSegmentWriter();
         RatedEvent[] events = synthetic(30_000, 3);
         Arrays.stream(events).forEach(writer::add);
-        BlockMetaData block = footer(new BytesInputFile(writer.finish())).getBlocks().get(0);
+        BlockMetaData block = footer(new ByteArrayInputFile(writer.finish())).getBlocks().get(0);
         for (ColumnChunkMetaData chunk : block.getColumns()) {
             String column = chunk.getPath().toDotString();
             assertThat(chunk.getCodec()).as(column).isEqualTo(CompressionCodecName.SNAPPY);
@@ -162,7 +162,7 @@ class RatedSegmentWriterTest {
         events.forEach(writer::add);
         byte[] segment = writer.finish();
         assertThat(read(segment)).isEqualTo(events);
-        ColumnChunkMetaData model = footer(new BytesInputFile(segment)).getBlocks().get(0).getColumns().get(20);
+        ColumnChunkMetaData model = footer(new ByteArrayInputFile(segment)).getBlocks().get(0).getColumns().get(20);
         assertThat(model.getPath().toDotString()).isEqualTo("model");
         return model.getEncodingStats().hasDictionaryPages();
     }
