@@ -23,10 +23,20 @@ public final class ClusterLock implements AutoCloseable {
 
     /** The lock, or empty when another session holds it. */
     public static Optional<ClusterLock> tryAcquire(DataSource dataSource, String key) {
+        return take(dataSource, key, "select pg_try_advisory_lock(hashtext(?))");
+    }
+
+    /** The lock, once whoever holds it lets it go. */
+    public static ClusterLock acquire(DataSource dataSource, String key) {
+        return take(dataSource, key, "select true from pg_advisory_lock(hashtext(?))").orElseThrow();
+    }
+
+    /** Runs a locking query that answers true when the lock was taken. */
+    private static Optional<ClusterLock> take(DataSource dataSource, String key, String sql) {
         Connection connection = null;
         try {
             connection = dataSource.getConnection();
-            try (PreparedStatement ps = connection.prepareStatement("select pg_try_advisory_lock(hashtext(?))")) {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 ps.setString(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();

@@ -40,6 +40,8 @@ public class SchedulerNode {
     static final JobKey WAKE_UP = JobKey.jobKey("wake-up", "tally");
     /** Held by the node doing the due work, so two wake-ups never run it at once. */
     static final String WAKE_UP_LOCK = "tally:scheduler:wake-up";
+    /** Held while a node registers the schedules' triggers. */
+    static final String REGISTER_LOCK = "tally:scheduler:register";
     static final String SCHEDULE_GROUP = "schedules";
     static final String STARTUP_TRIGGER_PREFIX = "start:";
 
@@ -61,7 +63,8 @@ public class SchedulerNode {
         this.config = config;
         config.schedules().stream().filter(s -> catchUp.job(s.name()).isEmpty())
                 .forEach(s -> log.warn("schedule {}: no job in this build; it is kept but launches nothing", s.name()));
-        try {
+        // Nodes starting together would each find a trigger missing and insert it: one registers at a time.
+        try (ClusterLock registering = ClusterLock.acquire(dataSource, REGISTER_LOCK)) {
             JobDetail wakeUp = org.quartz.JobBuilder.newJob(WakeUp.class).withIdentity(WAKE_UP).storeDurably()
                     .requestRecovery().withDescription("runs what is due (config/schedules.yaml)").build();
             quartz.addJob(wakeUp, true);

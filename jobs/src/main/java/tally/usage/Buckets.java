@@ -13,10 +13,17 @@ import java.nio.charset.StandardCharsets;
  */
 public record Buckets(int count) {
 
-    /** Rows a bucket is sized for: its rows' aggregates and sorted capped-bot events are held in memory. */
-    public static final long ROWS_PER_BUCKET = 100_000;
-    /** Wallets a bucket is sized for: a bucket's debits are one database transaction. */
-    public static final long ACCOUNTS_PER_BUCKET = 100;
+    /**
+     * Rows a bucket is sized for: its rows' aggregates and sorted capped-bot events are held in
+     * memory (system property {@code tally.stage.rows-per-bucket}).
+     */
+    public static final long ROWS_PER_BUCKET = Long.getLong("tally.stage.rows-per-bucket", 100_000);
+    /**
+     * Wallets a bucket is sized for: a bucket's debits are one database transaction (system property
+     * {@code tally.stage.accounts-per-bucket}; the test suite sets 2, so its small days still spread
+     * over several buckets and partitions).
+     */
+    public static final long ACCOUNTS_PER_BUCKET = Long.getLong("tally.stage.accounts-per-bucket", 100);
     public static final int MAX_BUCKETS = 1 << 16;
 
     public Buckets {
@@ -25,10 +32,14 @@ public record Buckets(int count) {
         }
     }
 
-    /** Enough buckets for a day of {@code rows} input rows over {@code accounts} accounts. */
+    /** Enough buckets for a day of {@code rows} input rows over {@code accounts} accounts, as configured. */
     public static Buckets forDay(long rows, long accounts) {
-        long byRows = (rows + ROWS_PER_BUCKET - 1) / ROWS_PER_BUCKET;
-        long byAccounts = (accounts + ACCOUNTS_PER_BUCKET - 1) / ACCOUNTS_PER_BUCKET;
+        return forDay(rows, accounts, ROWS_PER_BUCKET, ACCOUNTS_PER_BUCKET);
+    }
+
+    static Buckets forDay(long rows, long accounts, long rowsPerBucket, long accountsPerBucket) {
+        long byRows = (rows + rowsPerBucket - 1) / rowsPerBucket;
+        long byAccounts = (accounts + accountsPerBucket - 1) / accountsPerBucket;
         return new Buckets((int) Math.max(1, Math.min(MAX_BUCKETS, Math.max(byRows, byAccounts))));
     }
 

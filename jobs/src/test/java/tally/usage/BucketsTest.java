@@ -10,11 +10,11 @@ class BucketsTest {
 
     @Test
     void aDayGetsBucketsForItsRowsAndItsAccounts() {
-        assertThat(Buckets.forDay(1_200, 6).count()).isEqualTo(1);
-        assertThat(Buckets.forDay(10_000_000, 10_000).count()).isEqualTo(100);
-        assertThat(Buckets.forDay(1_000_000, 10_000).count()).as("by accounts").isEqualTo(100);
-        assertThat(Buckets.forDay(100_000_000, 10_000).count()).as("by rows").isEqualTo(1000);
-        assertThat(Buckets.forDay(Long.MAX_VALUE / 2, 1).count()).isEqualTo(Buckets.MAX_BUCKETS);
+        assertThat(Buckets.forDay(1_200, 6, 100_000, 100).count()).isEqualTo(1);
+        assertThat(Buckets.forDay(10_000_000, 10_000, 100_000, 100).count()).isEqualTo(100);
+        assertThat(Buckets.forDay(1_000_000, 10_000, 100_000, 100).count()).as("by accounts").isEqualTo(100);
+        assertThat(Buckets.forDay(100_000_000, 10_000, 100_000, 100).count()).as("by rows").isEqualTo(1000);
+        assertThat(Buckets.forDay(Long.MAX_VALUE / 2, 1, 100_000, 100).count()).isEqualTo(Buckets.MAX_BUCKETS);
     }
 
     @Test
