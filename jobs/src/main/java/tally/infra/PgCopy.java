@@ -15,9 +15,9 @@ import java.util.List;
  * Bulk rows into a table with PostgreSQL COPY on the connection of the current Spring transaction,
  * so they commit or roll back with it. Rows are sent while they are produced (PostgreSQL parses
  * one chunk while the caller makes the next). While a COPY is open the connection can run nothing
- * else: {@link #pause()} ends it (the next row opens another); a copier made with a batch size
- * ends it every that many rows, which leaves the connection free between batches for a streaming
- * cursor on the same transaction.
+ * else: {@link #pause()} ends it (the next row opens another), and a copier ends it every
+ * {@link #DEFAULT_BATCH_ROWS} rows, which leaves the connection free between batches for other
+ * statements of the same transaction (a streaming cursor, another writer's inserts).
  * <p>
  * Rows are written in COPY's text format (tab-separated, {@code \N} for null, backslash escapes),
  * formatted here directly: commons-csv's general-purpose printer was ~15% of the nightly's CPU.
@@ -30,27 +30,16 @@ public final class PgCopy implements AutoCloseable {
 
     private final DataSource dataSource;
     private final String sql;
-    private final long batchRows;
     private final StringBuilder buffer = new StringBuilder(CHUNK_CHARS * 2);
     private Connection connection;
     private CopyIn copy;
     private long inCopy;
     private long rows;
 
-    /** A copier that ends its COPY every {@link #DEFAULT_BATCH_ROWS} rows. */
+    /** A copier that holds rows and sends them as one COPY every {@link #DEFAULT_BATCH_ROWS} rows. */
     public PgCopy(DataSource dataSource, String table, List<String> columns) {
-        this(dataSource, table, columns, DEFAULT_BATCH_ROWS);
-    }
-
-    private PgCopy(DataSource dataSource, String table, List<String> columns, long batchRows) {
         this.dataSource = dataSource;
         this.sql = "copy " + table + " (" + String.join(", ", columns) + ") from stdin";
-        this.batchRows = batchRows;
-    }
-
-    /** A copier that keeps one COPY open until {@link #pause()} or {@link #close()}. */
-    public static PgCopy streaming(DataSource dataSource, String table, List<String> columns) {
-        return new PgCopy(dataSource, table, columns, Long.MAX_VALUE);
     }
 
     /** One row: values in column order; null, numbers, booleans, or anything whose toString PostgreSQL parses. */
@@ -63,10 +52,8 @@ public final class PgCopy implements AutoCloseable {
         }
         buffer.append('\n');
         rows++;
-        if (++inCopy == batchRows) {
-            pause();
-        } else if (batchRows == Long.MAX_VALUE && buffer.length() >= CHUNK_CHARS) {
-            send(); // a batching copier holds its rows until the batch ends: no COPY is open while its cursor fetches
+        if (++inCopy == DEFAULT_BATCH_ROWS) {
+            pause(); // rows are held until the batch ends: no COPY stays open between batches
         }
     }
 

@@ -287,7 +287,8 @@ public class UsageStager {
         }
         long dropped = 0;
         try (Sightings.Merge merge = Sightings.merge(sightings);
-             PgCopy drops = PgCopy.streaming(dataSource, DayPartitions.stagedDrops(jdbc).table(arrival),
+             // A batching copier: between its batches the connection is free for the id set's inserts.
+             PgCopy drops = new PgCopy(dataSource, DayPartitions.stagedDrops(jdbc).table(arrival),
                      List.of("arrival_date", "bucket", "row_key"));
              EventIdSets.Writer kept = sets.writer(arrival)) {
             Sightings.Sighting s = new Sightings.Sighting();

@@ -22,7 +22,7 @@ class PgCopyIT {
         jdbc.execute("create table copied (n int, t text, at timestamptz, day date, flag boolean, big bigint)");
         List<String> texts = List.of("plain", "", "tab\there", "line\nbreak", "carriage\rreturn", "back\\slash",
                 "\\N", "\\.", "quote \" and , comma", "naïve 名前 🚀");
-        try (PgCopy copy = PgCopy.streaming(dataSource, "copied", List.of("n", "t", "at", "day", "flag", "big"))) {
+        try (PgCopy copy = new PgCopy(dataSource, "copied", List.of("n", "t", "at", "day", "flag", "big"))) {
             for (int i = 0; i < texts.size(); i++) {
                 copy.row(i, texts.get(i), Instant.parse("2026-03-02T10:15:30.123456Z"), LocalDate.of(2026, 3, 2),
                         i % 2 == 0, Long.MAX_VALUE - i);

@@ -50,6 +50,32 @@ class DuplicatesAndLateEventsIT {
         assertThat(Wallet.balanceCents(cli, "acct_acme")).isEqualTo(ACME_DEPOSITED_CENTS - 70);
     }
 
+    /**
+     * A producer delivers a whole file twice: 70,000 events, each dropped once. Enough that the
+     * dropped rows stream to the database while the day's id set (more than one chunk of 65,536)
+     * is being written, and the next day's copies are found in that set.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES) // the bug it guards against hung
+    void aWholeFileDeliveredTwiceIsRatedOnceAndItsCopiesTheNextDayAreDuplicates() throws java.io.IOException {
+        int events = 70_000;
+        Path first = input.resolve("date=2026-03-02").resolve("a.parquet");
+        try (tally.sample.UsageParquetWriter writer = new tally.sample.UsageParquetWriter(first)) {
+            java.time.Instant start = java.time.Instant.parse("2026-03-02T00:00:00Z");
+            for (int i = 0; i < events; i++) {
+                writer.write(new tally.sample.UsageParquetWriter.Row("evt-bulk-" + i, start.plusSeconds(i), "api_request",
+                        "acct_acme", "proj-acme", null, null, null, null, null, null, null, null, null, null, null,
+                        "success", 1L));
+            }
+        }
+        java.nio.file.Files.copy(first, input.resolve("date=2026-03-02").resolve("b.parquet"));
+        java.nio.file.Files.createDirectories(input.resolve("date=2026-03-03"));
+        java.nio.file.Files.copy(first, input.resolve("date=2026-03-03").resolve("a.parquet"));
+
+        assertEvents(cli.nightly("2026-03-02", input), 2 * events, events, events);
+        assertEvents(cli.nightly("2026-03-03", input), events, 0, events);
+    }
+
     /** docs/rulings.md "Dedup window": the arrival days a copy of an event can have been accepted on. */
     @Test
     void aCopyWithinTheLatenessIsADuplicateAndAnIdReusedMonthsLaterIsANewEvent() {
