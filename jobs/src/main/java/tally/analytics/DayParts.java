@@ -1,5 +1,6 @@
 package tally.analytics;
 
+import tally.infra.CodePointOrder;
 import tally.infra.PgCopy;
 import tally.rating.RatingOutcome;
 import tally.usage.UsageEvent;
@@ -10,7 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * One bucket's share of the daily analytics, per (resource, usage day): what the rollups add up
@@ -32,8 +34,8 @@ public final class DayParts {
         long tokensInput;
         long tokensOutput;
         long costUcents;
-        final TreeSet<String> endUsers = new TreeSet<>();
-        final TreeSet<String> conversations = new TreeSet<>();
+        final Set<String> endUsers = new HashSet<>();
+        final Set<String> conversations = new HashSet<>();
     }
 
     private static final class Agent {
@@ -120,8 +122,8 @@ public final class DayParts {
                 "account_id", "messages_received", "messages_sent", "tokens_input", "tokens_output", "cost_ucents",
                 "end_user_ids", "conversation_ids"))) {
             bots.forEach((k, b) -> copy.row(k.resourceId(), k.usageDate(), arrivalDay, b.accountId, b.received, b.sent,
-                    b.tokensInput, b.tokensOutput, b.costUcents, PgCopy.textArray(b.endUsers),
-                    PgCopy.textArray(b.conversations)));
+                    b.tokensInput, b.tokensOutput, b.costUcents, PgCopy.textArray(sorted(b.endUsers)),
+                    PgCopy.textArray(sorted(b.conversations))));
         }
         try (PgCopy copy = new PgCopy(dataSource, "agent_day_part", List.of("endpoint_id", "usage_date", "arrival_date",
                 "account_id", "runs", "successes", "failures", "tokens_input", "tokens_output", "cost_ucents",
@@ -139,6 +141,12 @@ public final class DayParts {
             tools.forEach((k, t) -> copy.row(k.resourceId(), k.usageDate(), arrivalDay, bucket, t.calls,
                     t.collectedCents, t.feeCents));
         }
+    }
+
+    private static List<String> sorted(Set<String> values) {
+        List<String> list = new ArrayList<>(values);
+        list.sort(CodePointOrder.ORDER);
+        return list;
     }
 
     private static String min(String current, String candidate) {

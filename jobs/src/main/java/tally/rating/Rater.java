@@ -9,14 +9,17 @@ import tally.rules.ModelPrice;
 import tally.rules.RatingRules;
 import tally.usage.UsageEvent;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Rates one event against the rules and reference data (RULES.md, Usage kinds). Pure: bot spend
- * for caps is passed in, so events must arrive per bot in (occurred_at, event_id) order.
+ * for caps is passed in, so events must arrive per bot in (occurred_at, event_id) order. Not
+ * thread-safe (it remembers the price rows of the models it has seen): one per thread.
  */
 public final class Rater {
 
@@ -34,6 +37,8 @@ public final class Rater {
 
     private final RatingRules rules;
     private final ReferenceData reference;
+    /** provider -> model -> the rows that price it ({@link RatingRules#pricesOf}), filled as models are seen. */
+    private final Map<String, Map<String, List<ModelPrice>>> pricesByProvider = new HashMap<>();
 
     public Rater(RatingRules rules, ReferenceData reference) {
         this.rules = rules;
@@ -118,7 +123,9 @@ public final class Rater {
     }
 
     private TokenCost tokenCost(UsageEvent event) {
-        Optional<ModelPrice> price = rules.priceAt(event.provider(), event.model(), event.occurredAt());
+        Optional<ModelPrice> price = RatingRules.covering(pricesByProvider
+                .computeIfAbsent(event.provider(), p -> new HashMap<>())
+                .computeIfAbsent(event.model(), m -> rules.pricesOf(event.provider(), m)), event.occurredAt());
         if (price.isEmpty()) {
             return new TokenCost(0, new RatingOutcome.Rejected("unknown_price", "no price for " + event.provider() + "/"
                     + event.model() + " at " + event.occurredAt()));

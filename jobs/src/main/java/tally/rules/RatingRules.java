@@ -26,16 +26,25 @@ public record RatingRules(Map<String, List<ModelPrice>> pricesByModel, List<FeeR
 
     /** The price of (provider, model) in force at the instant, or empty (the event is rejected: unknown_price). */
     public Optional<ModelPrice> priceAt(String provider, String model, Instant at) {
-        Optional<ModelPrice> exact = find(pricesByModel.get(key(provider, model)), at);
-        return exact.isPresent() ? exact : find(pricesByModel.get(key(provider, ANY_MODEL)), at);
+        return covering(pricesOf(provider, model), at);
     }
 
-    private static Optional<ModelPrice> find(List<ModelPrice> rows, Instant at) {
-        if (rows != null) {
-            for (ModelPrice row : rows) { // a loop, not a stream: called once or twice per event
-                if (row.coversInstant(at)) {
-                    return Optional.of(row);
-                }
+    /**
+     * The price rows that can price (provider, model): the model's own, then its provider's
+     * any-model rows (Workers AI), so the first row covering an instant is its price. Rating
+     * keeps this list per (provider, model) rather than building a key per event.
+     */
+    public List<ModelPrice> pricesOf(String provider, String model) {
+        List<ModelPrice> exact = pricesByModel.getOrDefault(key(provider, model), List.of());
+        List<ModelPrice> any = pricesByModel.getOrDefault(key(provider, ANY_MODEL), List.of());
+        return any.isEmpty() ? exact : exact.isEmpty() ? any : java.util.stream.Stream.concat(exact.stream(), any.stream()).toList();
+    }
+
+    /** The first of the rows in force at the instant. */
+    public static Optional<ModelPrice> covering(List<ModelPrice> rows, Instant at) {
+        for (ModelPrice row : rows) { // a loop, not a stream: called once or twice per event
+            if (row.coversInstant(at)) {
+                return Optional.of(row);
             }
         }
         return Optional.empty();

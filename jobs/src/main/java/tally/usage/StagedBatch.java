@@ -2,10 +2,10 @@ package tally.usage;
 
 import tally.infra.AvroParquet;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -181,27 +181,65 @@ public final class StagedBatch {
         return (v >>> 1) ^ -(v & 1);
     }
 
-    /** A growable byte buffer with varint and UTF-8 writes. */
-    private static final class Bytes extends ByteArrayOutputStream {
-        Bytes() {
-            super(1 << 16);
+    /** A growable byte buffer with varint and UTF-8 writes (unsynchronized, unlike ByteArrayOutputStream). */
+    private static final class Bytes {
+        private byte[] buf = new byte[1 << 16];
+        private int size;
+
+        private void ensure(int more) {
+            if (size + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+
+        void write(int b) {
+            ensure(1);
+            buf[size++] = (byte) b;
         }
 
         void varint(long v) {
             if (v < 0) {
                 throw new IllegalArgumentException("negative value " + v + " in a staged row");
             }
+            ensure(10);
             while ((v & ~0x7FL) != 0) {
-                write((int) ((v & 0x7F) | 0x80));
+                buf[size++] = (byte) ((v & 0x7F) | 0x80);
                 v >>>= 7;
             }
-            write((int) v);
+            buf[size++] = (byte) v;
         }
 
         void utf8(String s) {
+            int n = s.length();
+            boolean ascii = true;
+            for (int i = 0; i < n && ascii; i++) {
+                ascii = s.charAt(i) < 0x80;
+            }
+            if (ascii) { // ids are ASCII: written without an intermediate array
+                varint(n);
+                ensure(n);
+                for (int i = 0; i < n; i++) {
+                    buf[size++] = (byte) s.charAt(i);
+                }
+                return;
+            }
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             varint(bytes.length);
-            write(bytes, 0, bytes.length);
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, size, bytes.length);
+            size += bytes.length;
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, size);
+        }
+
+        void reset() {
+            size = 0;
         }
     }
 

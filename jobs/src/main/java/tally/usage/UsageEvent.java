@@ -2,7 +2,6 @@ package tally.usage;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 
 /**
  * One usage event that passed row validation, and where it was read. Absent token counts are 0,
@@ -14,8 +13,9 @@ public record UsageEvent(String sourceFile, long sourceRow, String eventId, Inst
                          long tokensInput, long tokensOutput, Integer iterations, Long latencyMs,
                          boolean success, long quantity) {
 
+    /** The UTC day of occurred_at (epoch arithmetic: atZone builds zone rules on every call, per event). */
     public LocalDate usageDate() {
-        return occurredAt.atZone(ZoneOffset.UTC).toLocalDate();
+        return LocalDate.ofEpochDay(Math.floorDiv(occurredAt.getEpochSecond(), 86_400L));
     }
 
     public String statusCode() {

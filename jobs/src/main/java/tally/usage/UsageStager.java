@@ -54,11 +54,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public class UsageStager {
 
     /** Rows per staged batch (a bucket's rows of one input unit are cut into batches of this many). */
-    static final int BATCH_ROWS = 8192;
+    static final int BATCH_ROWS = 4096;
     /** Rejects are written in batches of this many, so a bad file cannot fill memory. */
     static final int REJECT_BATCH = 1000;
-    /** Memory for sightings, all staging threads together (system property tally.stage.sightings-mb). */
-    static final long SIGHTINGS_BYTES = Long.getLong("tally.stage.sightings-mb", 256) << 20;
+    /**
+     * Memory for sightings, all staging threads together (system property tally.stage.sightings-mb);
+     * beyond it they are sorted and spilled to files in runs (10M rows: 320 MB of sightings).
+     */
+    static final long SIGHTINGS_BYTES = Long.getLong("tally.stage.sightings-mb", 64) << 20;
     /** Set by {@code ./tally} when stderr is a terminal. */
     static final String PROGRESS_PROPERTY = "tally.progress";
 
