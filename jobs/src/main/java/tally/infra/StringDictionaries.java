@@ -12,10 +12,13 @@ import org.apache.parquet.column.values.factory.ValuesWriterFactory;
 import org.apache.parquet.column.values.fallback.FallbackValuesWriter;
 import org.apache.parquet.io.api.Binary;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
+
 /**
  * Parquet's values writers, with two changes to the dictionaries of string columns: a column whose
  * first page holds no value (only nulls) keeps its dictionary, and a value that is the very same
- * {@link Binary} as the column's previous one takes its dictionary id without a lookup.
+ * {@link Binary} instance as one it has seen takes its dictionary id without hashing its bytes.
  *
  * <p>Parquet judges a column's dictionary once, on its first page: it keeps it only if dictionary
  * plus encoded page are smaller than the plain values. A page of nulls has no values, so 0 < 0
@@ -28,10 +31,10 @@ import org.apache.parquet.io.api.Binary;
  * Parquet's writers.
  *
  * <p>A dictionary lookup hashes and compares the value's bytes (Binary caches no hash): it was the
- * largest cost of writing rated events. Rows in rating order repeat many values from one row to the
- * next (kind, status, rules version, the resource and its account and billing mode), and a writer
- * that passes the same Binary for a repeated value (RatedSegmentWriter does) skips those lookups.
- * Values over reused byte arrays always take the lookup.
+ * largest cost of writing rated events. A writer that passes one Binary instance per distinct value
+ * (RatedSegmentWriter does) has each value's id found by identity. Instances are remembered up to
+ * a few thousand more than the dictionary's values, so a writer passing a new instance per row
+ * costs a bounded map; values over reused byte arrays always take the lookup.
  *
  * <p>Everything else is {@link DefaultValuesWriterFactory}'s. Like Parquet's own factory it is
  * initialized by the {@link ParquetProperties} it is built into: give each builder its own instance
@@ -64,15 +67,17 @@ public final class StringDictionaries implements ValuesWriterFactory {
     }
 
     /**
-     * A string dictionary that a first page without values does not condemn, and that takes a
-     * repeated value's id without a lookup. A page without values says PLAIN (and has no value
+     * A string dictionary that a first page without values does not condemn, and that finds the id
+     * of a Binary instance it has seen by identity. A page without values says PLAIN (and has no value
      * bytes): a column that never gets a value has no dictionary page, and readers refuse
      * dictionary-encoded pages without one.
      */
     static final class TolerantBinaryDictionary extends PlainBinaryDictionaryValuesWriter {
+        /** Ids by Binary instance, at most this many more than the dictionary's values (instances of equal values). */
+        private static final int MAX_EXTRA_INSTANCES = 4096;
+
+        private final Map<Binary, Integer> idsByInstance = new IdentityHashMap<>();
         private int pageValues;
-        private Binary previous;
-        private int previousId;
 
         TolerantBinaryDictionary(int maxDictionaryBytes, Encoding dataPageEncoding, Encoding dictionaryPageEncoding,
                                  ByteBufferAllocator allocator) {
@@ -84,12 +89,13 @@ public final class StringDictionaries implements ValuesWriterFactory {
             return rawBytes == 0 || super.isCompressionSatisfying(rawBytes, encodedBytes);
         }
 
-        /** As Parquet's, plus the previous value's id for the same Binary. */
+        /** As Parquet's, plus the id of a Binary instance seen before without hashing its bytes. */
         @Override
         public void writeBytes(Binary value) {
             pageValues++;
-            if (value == previous) {
-                encodedValues.add(previousId);
+            Integer known = idsByInstance.get(value);
+            if (known != null) {
+                encodedValues.add(known);
                 return;
             }
             int id = binaryDictionaryContent.getInt(value);
@@ -99,15 +105,14 @@ public final class StringDictionaries implements ValuesWriterFactory {
                 dictionaryByteSize += 4L + value.length(); // as Parquet counts it: a length, then the bytes
             }
             encodedValues.add(id);
-            if (!value.isBackingBytesReused()) {
-                previous = value;
-                previousId = id;
+            if (!value.isBackingBytesReused() && idsByInstance.size() < binaryDictionaryContent.size() + MAX_EXTRA_INSTANCES) {
+                idsByInstance.put(value, id);
             }
         }
 
         @Override
         protected void clearDictionaryContent() {
-            previous = null;
+            idsByInstance.clear();
             super.clearDictionaryContent();
         }
 

@@ -13,7 +13,9 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
 import tally.infra.AvroParquet;
 import tally.infra.BytesOutputFile;
 import tally.infra.ParquetCodecs;
@@ -21,7 +23,9 @@ import tally.infra.StringDictionaries;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -99,6 +103,8 @@ public final class RatedSegmentWriter {
             CONVERSATION_ID = 18, PROVIDER = 19, MODEL = 20;
 
     private static final ColumnDescriptor[] DESCRIPTORS = descriptors();
+    /** Distinct values a dictionary column remembers Binaries of per segment (beyond them, each value is encoded again). */
+    private static final int MAX_BINARIES_PER_COLUMN = 1 << 16;
 
     private final ParquetProperties properties;
     private final CompressionCodecFactory.BytesInputCompressor compressor;
@@ -106,8 +112,9 @@ public final class RatedSegmentWriter {
     /** Definition level of a present value, per column (0 for a required column, 1 for an optional one). */
     private final int[] presentLevel = new int[DESCRIPTORS.length];
     private final ColumnWriter[] columns = new ColumnWriter[DESCRIPTORS.length];
-    /** Per column, the last string or money written and its bytes. */
-    private final String[] previousString = new String[DESCRIPTORS.length];
+    /** Per dictionary string column, the Binary of each value written to the segment (null: a plain or non-string column). */
+    private final Map<String, Binary>[] binaries;
+    /** Per money column, the last value written and its bytes. */
     private final long[] previousUcents = new long[DESCRIPTORS.length];
     private final Binary[] previousBinary = new Binary[DESCRIPTORS.length];
     private ColumnChunkPageWriteStore pages;
@@ -123,6 +130,7 @@ public final class RatedSegmentWriter {
         this.properties = properties;
         this.compressor = ParquetCodecs.INSTANCE.getCompressor(CODEC);
         this.out = new BytesOutputFile(1 << 20);
+        binaries = newBinaryMaps(properties);
         for (int i = 0; i < DESCRIPTORS.length; i++) {
             presentLevel[i] = DESCRIPTORS[i].getMaxDefinitionLevel();
         }
@@ -137,6 +145,20 @@ public final class RatedSegmentWriter {
         return builder;
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Binary>[] newBinaryMaps(ParquetProperties properties) {
+        Map<String, Binary>[] maps = new Map[DESCRIPTORS.length];
+        for (int i = 0; i < DESCRIPTORS.length; i++) {
+            ColumnDescriptor column = DESCRIPTORS[i];
+            if (column.getPrimitiveType().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY
+                    && column.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                    && properties.isDictionaryEnabled(column)) {
+                maps[i] = new HashMap<>();
+            }
+        }
+        return maps;
+    }
+
     private void startSegment() {
         pages = ColumnChunkPageWriteStore.builder()
                 .withCompressorProvider(column -> compressor)
@@ -148,6 +170,9 @@ public final class RatedSegmentWriter {
         store = properties.newColumnWriteStore(SCHEMA, pages, pages);
         for (int i = 0; i < DESCRIPTORS.length; i++) {
             columns[i] = store.getColumnWriter(DESCRIPTORS[i]);
+            if (binaries[i] != null) {
+                binaries[i].clear();
+            }
         }
         rows = 0;
     }
@@ -179,20 +204,26 @@ public final class RatedSegmentWriter {
     }
 
     /**
-     * A string column's value, or its null (RatedEvent refuses null for a required column). A value
-     * equal to the column's previous one is written as the same Binary: not encoded again, and its
-     * dictionary id found without a lookup ({@link StringDictionaries}).
+     * A string column's value, or its null (RatedEvent refuses null for a required column). A
+     * dictionary column writes one Binary instance per distinct value of the segment, so that its
+     * dictionary finds the value's id by identity ({@link StringDictionaries}); a plain column's
+     * value is encoded where it is written. Binaries are over byte arrays: they compare and hash
+     * faster than {@code Binary.fromString}'s, which are over ByteBuffers.
      */
     private void string(int column, String value) {
         if (value == null) {
             columns[column].writeNull(0, 0);
             return;
         }
-        if (!value.equals(previousString[column])) {
-            previousString[column] = value;
-            previousBinary[column] = Binary.fromString(value);
+        Map<String, Binary> seen = binaries[column];
+        Binary binary = seen == null ? null : seen.get(value);
+        if (binary == null) {
+            binary = Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8));
+            if (seen != null && seen.size() < MAX_BINARIES_PER_COLUMN) {
+                seen.put(value, binary);
+            }
         }
-        columns[column].write(previousBinary[column], 0, presentLevel[column]);
+        columns[column].write(binary, 0, presentLevel[column]);
     }
 
     /** A decimal(24,6) cents column's value from micro-cents: the unscaled value. A repeated value is the same Binary. */

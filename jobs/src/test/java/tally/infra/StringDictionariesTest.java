@@ -29,6 +29,15 @@ class StringDictionariesTest {
     }
 
     @Test
+    void freshInstancesOfOneValueShareItsEntryWhateverTheirNumber() {
+        StringDictionaries.TolerantBinaryDictionary dictionary = dictionary();
+        for (int row = 0; row < 20_000; row++) {
+            dictionary.writeBytes(Binary.fromConstantByteArray((row % 2 == 0 ? "even" : "odd").getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(dictionary.getDictionarySize()).isEqualTo(2);
+    }
+
+    @Test
     void aBinaryOverAReusedArrayIsLookedUpEachTime() {
         StringDictionaries.TolerantBinaryDictionary dictionary = dictionary();
         byte[] bytes = "a".getBytes(StandardCharsets.UTF_8);
