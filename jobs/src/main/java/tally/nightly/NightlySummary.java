@@ -27,6 +27,10 @@ import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The run summary of one nightly run and its control totals (RULES.md), each computed from the
@@ -60,6 +64,22 @@ public class NightlySummary {
         if (count("select count(*) from run_summary where run_id = ?", p.runId()) > 0) {
             return;
         }
+        // The output files need none of the controls: written on a second connection (and core)
+        // while the controls are computed on this one.
+        ExecutorService fileWriter = Executors.newSingleThreadExecutor(r -> new Thread(r, "summary-files"));
+        try {
+            Future<?> files = fileWriter.submit(() -> {
+                writeRejects(p.date(), runDir.resolve("rejects.csv"));
+                ratedFiles.write(p.date(), p.partitions(), runDir.resolve(RATED_EVENTS_DIR));
+            });
+            writeChecked(p, runDir, startedAt, rules, day, files);
+        } finally {
+            fileWriter.shutdownNow();
+        }
+    }
+
+    private void writeChecked(NightlyParameters p, Path runDir, LocalDateTime startedAt, RatingRules rules, Date day,
+                              Future<?> files) {
         Map<String, Object> stage = jdbc.queryForMap("""
                 select rows_read, duplicates from stage_day where arrival_date = ?""", day);
         long read = ((Number) stage.get("rows_read")).longValue();
@@ -139,8 +159,7 @@ public class NightlySummary {
         summary.put("events_per_second", wallMs == 0 ? null
                 : BigDecimal.valueOf(read * 1000).divide(BigDecimal.valueOf(wallMs), 0, RoundingMode.DOWN).longValue());
 
-        writeRejects(p.date(), runDir.resolve("rejects.csv"));
-        ratedFiles.write(p.date(), p.partitions(), runDir.resolve(RATED_EVENTS_DIR));
+        awaitFiles(files);
         writeFile(runDir.resolve("summary.json"), Json.pretty(summary));
         if (!ok) {
             throw new IllegalStateException("control totals of " + p.runId() + " do not hold: " + controls
@@ -152,6 +171,20 @@ public class NightlySummary {
                 on conflict (run_id) do update set summary = excluded.summary, controls_ok = excluded.controls_ok,
                     rules_version = excluded.rules_version, written_at = clock_timestamp()""",
                 p.runId(), NightlyJobConfig.JOB_NAME, day, rules.version(), Json.compact(summary), ok);
+    }
+
+    private static void awaitFiles(Future<?> files) {
+        try {
+            files.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the run's files were written", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("the run's files cannot be written", e.getCause());
+        }
     }
 
     private long count(String sql, Object... args) {
