@@ -4,6 +4,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tally.infra.DayRange;
 import tally.rating.RatedEvent;
 import tally.rating.RatedEventReader;
+import tally.rating.RatedSegments;
 
 import java.sql.Date;
 import java.util.List;
@@ -32,16 +33,11 @@ interface ExportRows {
     /** The rated events of the range's usage days, segment by segment (one in memory at a time). */
     static ExportRows ratedEvents() {
         return (jdbc, range, row) -> {
-            List<Object[]> segments = jdbc.query("""
-                    select arrival_date, bucket, seq from usage_segment where max_usage_date >= ? and min_usage_date <= ?
-                    order by arrival_date, bucket, seq""", (rs, i) -> new Object[] {rs.getDate(1), rs.getInt(2), rs.getInt(3)},
-                    Date.valueOf(range.from()), Date.valueOf(range.to()));
+            List<RatedSegments.Key> segments = RatedSegments.overlapping(jdbc, range.from(), range.to());
             long from = range.from().toEpochDay();
             long to = range.to().toEpochDay();
-            for (Object[] key : segments) {
-                byte[] data = jdbc.queryForObject("select data from usage_segment where arrival_date = ? and bucket = ? and seq = ?",
-                        byte[].class, key);
-                RatedEventReader.forEach(data, e -> {
+            for (RatedSegments.Key key : segments) {
+                RatedEventReader.forEach(RatedSegments.data(jdbc, key), e -> {
                     if (e.usageEpochDay() >= from && e.usageEpochDay() <= to) {
                         row.accept(field -> value(e, field));
                     }

@@ -8,13 +8,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Date;
 import java.time.LocalDate;
 
 /**
  * The run's rated-events files, {@code part-<i>-of-<N>.parquet}, one per account partition: the
  * row groups of the partition's rated segments ({@code usage_segment}) copied as they are, in
- * (bucket, segment) order. Written by the manager from the database, so remote workers leave
+ * (bucket, segment) order, one segment in memory at a time. Written by the manager from the database, so remote workers leave
  * nothing under their own homes.
  */
 @Component
@@ -36,11 +35,9 @@ public class RatedEventFiles {
         for (int index = 0; index < partitions; index++) {
             Path file = dir.resolve("part-" + (index + 1) + "-of-" + partitions + ".parquet");
             try (RatedEventFileAppender out = new RatedEventFileAppender(file)) {
-                // Buckets.inPartition, said in SQL, so only the partition's segments are fetched.
-                jdbc.query("select data from usage_segment where arrival_date = ? and bucket % ? = ? order by bucket, seq",
-                        rs -> {
-                            out.append(rs.getBytes(1));
-                        }, Date.valueOf(arrivalDay), partitions, index);
+                for (RatedSegments.Key key : RatedSegments.ofPartition(jdbc, arrivalDay, partitions, index)) {
+                    out.append(RatedSegments.data(jdbc, key));
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ import tally.infra.PgCopy;
 import tally.rating.BotSpend;
 import tally.rating.RatedEvent;
 import tally.rating.RatedEventReader;
+import tally.rating.RatedSegments;
 import tally.rating.RatedSegmentWriter;
 import tally.rating.Rater;
 import tally.rating.RatingOutcome;
@@ -54,19 +55,12 @@ public class Rerating {
     public record RerateResult(long rerated, long changed) {
     }
 
-    private record SegmentKey(LocalDate arrivalDate, int bucket, int seq) {
-    }
-
     /** A capped bot event's new rating, by its place in its segment. */
     private record CappedRating(long costUcents, long chargeUcents, boolean capped) {
     }
 
     public RerateResult rerate(String runId, LocalDate from, LocalDate to, RatingRules rules, ReferenceData reference) {
-        List<SegmentKey> segments = jdbc.query("""
-                select arrival_date, bucket, seq from usage_segment where max_usage_date >= ? and min_usage_date <= ?
-                order by arrival_date, bucket, seq""",
-                (rs, i) -> new SegmentKey(rs.getDate(1).toLocalDate(), rs.getInt(2), rs.getInt(3)),
-                Date.valueOf(from), Date.valueOf(to));
+        List<RatedSegments.Key> segments = RatedSegments.overlapping(jdbc, from, to);
         Rater rater = new Rater(rules, reference);
         List<String> unrateable = new ArrayList<>();
         Period period = new Period(from, to);
@@ -89,7 +83,7 @@ public class Rerating {
         return new RerateResult(counts[0], counts[1]);
     }
 
-    private static boolean sameBucket(SegmentKey a, SegmentKey b) {
+    private static boolean sameBucket(RatedSegments.Key a, RatedSegments.Key b) {
         return a.arrivalDate().equals(b.arrivalDate()) && a.bucket() == b.bucket();
     }
 
@@ -107,13 +101,8 @@ public class Rerating {
         return bot != null && bot.hasCaps();
     }
 
-    private byte[] segmentBytes(SegmentKey key) {
-        return jdbc.queryForObject("select data from usage_segment where arrival_date = ? and bucket = ? and seq = ?",
-                byte[].class, Date.valueOf(key.arrivalDate()), key.bucket(), key.seq());
-    }
-
     /** The period's events of capped bots, with their place in their segment, for sorting by bot in the database. */
-    private void collectCapped(List<SegmentKey> segments, Period period, ReferenceData reference) {
+    private void collectCapped(List<RatedSegments.Key> segments, Period period, ReferenceData reference) {
         jdbc.execute("""
                 create temporary table rerate_capped (arrival_date date, bucket integer, seq integer, row_no integer,
                     bot_id text, occurred_micros bigint, event_id text, conversation_id text, account_id text,
@@ -126,9 +115,9 @@ public class Rerating {
         try (PgCopy copy = new PgCopy(dataSource, "rerate_capped", List.of("arrival_date", "bucket", "seq", "row_no",
                 "bot_id", "occurred_micros", "event_id", "conversation_id", "account_id", "billing_mode", "status",
                 "tokens_input", "tokens_output", "provider", "model", "quantity"))) {
-            for (SegmentKey key : segments) {
+            for (RatedSegments.Key key : segments) {
                 int[] row = {0};
-                RatedEventReader.forEach(segmentBytes(key), e -> {
+                RatedEventReader.forEach(RatedSegments.data(jdbc, key), e -> {
                     if (period.holds(e.usageEpochDay()) && cappedBot(e, reference)) {
                         copy.row(key.arrivalDate(), key.bucket(), key.seq(), row[0], e.resourceId(), e.occurredAtMicros(),
                                 e.eventId(), e.conversationId(), e.accountId(), e.billingMode(), e.status(),
@@ -224,7 +213,7 @@ public class Rerating {
     }
 
     /** The new ratings of a segment's capped events, by row. */
-    private Map<Integer, CappedRating> cappedRatings(SegmentKey key) {
+    private Map<Integer, CappedRating> cappedRatings(RatedSegments.Key key) {
         Map<Integer, CappedRating> ratings = new HashMap<>();
         jdbc.query("select row_no, cost_ucents, charge_ucents, capped from rerated_capped where arrival_date = ? and bucket = ? and seq = ?",
                 rs -> {
@@ -243,7 +232,7 @@ public class Rerating {
     }
 
     /** Re-rates one bucket's segments of one arrival day and keeps everything derived from them in step. */
-    private void rerateBucket(String runId, List<SegmentKey> bucketSegments, Period period, Rater rater, RatingRules rules,
+    private void rerateBucket(String runId, List<RatedSegments.Key> bucketSegments, Period period, Rater rater, RatingRules rules,
                               ReferenceData reference, List<String> unrateable, long[] counts) {
         LocalDate arrival = bucketSegments.get(0).arrivalDate();
         Map<GroupKey, Long> groups = new HashMap<>();
@@ -251,12 +240,12 @@ public class Rerating {
         Set<String> botsInPeriod = new HashSet<>();
         Map<PartKey, Long> botCosts = new HashMap<>();
         Map<PartKey, Long> agentCosts = new HashMap<>();
-        for (SegmentKey key : bucketSegments) {
+        for (RatedSegments.Key key : bucketSegments) {
             Map<Integer, CappedRating> capped = cappedRatings(key);
             List<RatedEvent> rows = new ArrayList<>();
             boolean[] changed = {false};
             int[] row = {0};
-            RatedEventReader.forEach(segmentBytes(key), e -> {
+            RatedEventReader.forEach(RatedSegments.data(jdbc, key), e -> {
                 int rowNo = row[0]++;
                 if (!period.holds(e.usageEpochDay())) {
                     rows.add(e);
