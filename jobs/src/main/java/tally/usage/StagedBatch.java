@@ -183,7 +183,7 @@ public final class StagedBatch {
 
     /** A growable byte buffer with varint and UTF-8 writes (unsynchronized, unlike ByteArrayOutputStream). */
     private static final class Bytes {
-        private byte[] buf = new byte[1 << 16];
+        private byte[] buf = new byte[1 << 12];
         private int size;
 
         private void ensure(int more) {

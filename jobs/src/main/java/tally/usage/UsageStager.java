@@ -4,6 +4,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -55,6 +57,13 @@ public class UsageStager {
 
     /** Rows per staged batch (a bucket's rows of one input unit are cut into batches of this many). */
     static final int BATCH_ROWS = 4096;
+    /**
+     * Default of {@code tally.stage.max-buffered-bytes}: the bytes of unwritten batches one input
+     * unit keeps at most; past it, its buckets' larger batches are written out early. A unit holds
+     * a batch per bucket, and the bucket count grows with the day (Buckets): without this bound, a
+     * 100M-event day kept ~460 MB of batches live.
+     */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = 32L << 20;
     /** Rejects are written in batches of this many, so a bad file cannot fill memory. */
     static final int REJECT_BATCH = 1000;
     /**
@@ -68,8 +77,11 @@ public class UsageStager {
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate newTransaction;
+    private final long maxBufferedBytes;
 
-    public UsageStager(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+    public UsageStager(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactions,
+                       @Value("${tally.stage.max-buffered-bytes:" + DEFAULT_MAX_BUFFERED_BYTES + "}") long maxBufferedBytes) {
+        this.maxBufferedBytes = maxBufferedBytes;
         this.dataSource = dataSource;
         this.jdbc = jdbc;
         this.newTransaction = new TransactionTemplate(transactions);
@@ -189,6 +201,7 @@ public class UsageStager {
         String chunkTable = DayPartitions.stagedChunks(jdbc).table(day.arrivalDay());
         long read = 0;
         long accepted = 0;
+        long bufferedBytes = 0;
         try (UsageFileReader reader = new UsageFileReader(unit)) {
             while (reader.hasNext()) {
                 RawRow row = reader.next();
@@ -207,9 +220,15 @@ public class UsageStager {
                         int bucket = buckets.of(e.accountId());
                         long rowKey = Sightings.rowKey(fileIndex, e.sourceRow());
                         StagedBatch.Writer batch = batches.computeIfAbsent(bucket, b -> new StagedBatch.Writer());
+                        int bytesBefore = batch.sizeBytes();
                         batch.add(e, rowKey);
+                        bufferedBytes += batch.sizeBytes() - bytesBefore;
                         if (batch.rows() == BATCH_ROWS) {
+                            bufferedBytes -= batch.sizeBytes();
                             writeChunk(chunkTable, day.arrivalDay(), bucket, unitIndex, seqs, batch);
+                            batches.remove(bucket); // its grown buffer goes with it
+                        } else if (bufferedBytes > maxBufferedBytes) {
+                            bufferedBytes -= writeLargerBatches(chunkTable, day.arrivalDay(), unitIndex, seqs, batches, bufferedBytes);
                         }
                         sightings.add(EventIdHash.of(e.eventId()), rowKey, bucket, (int) e.usageDate().toEpochDay());
                         accepted++;
@@ -235,6 +254,26 @@ public class UsageStager {
         counts.rejected.addAndGet(rejects.size());
         counts.read.addAndGet(read);
         counts.accepted.addAndGet(accepted);
+    }
+
+    /**
+     * Writes out and forgets the batches at least as large as the average: at least one, and
+     * together at least half of the {@code bufferedBytes}. Returns the bytes written.
+     */
+    private long writeLargerBatches(String table, LocalDate day, int unit, Map<Integer, Integer> seqs,
+                                    Map<Integer, StagedBatch.Writer> batches, long bufferedBytes) {
+        long average = bufferedBytes / batches.size();
+        long written = 0;
+        for (Iterator<Map.Entry<Integer, StagedBatch.Writer>> it = batches.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, StagedBatch.Writer> entry = it.next();
+            StagedBatch.Writer batch = entry.getValue();
+            if (batch.rows() > 0 && batch.sizeBytes() >= average) {
+                written += batch.sizeBytes();
+                writeChunk(table, day, entry.getKey(), unit, seqs, batch);
+                it.remove();
+            }
+        }
+        return written;
     }
 
     private void writeChunk(String table, LocalDate day, int bucket, int unit, Map<Integer, Integer> seqs,

@@ -73,6 +73,19 @@ class PartitionCountIT {
     }
 
     @Test
+    void stagingWithATinyBatchBufferGivesTheSameLedgerAnalyticsAndRatedEvents() throws IOException {
+        Map<String, String> usual = sampleOutcome(2);
+        // A budget of a few rows: staging writes its buckets' larger batches out early, all the time.
+        System.setProperty("tally.stage.max-buffered-bytes", "1024");
+        try {
+            tmp = tmp.resolve("tiny-buffer");
+            assertThat(sampleOutcome(2)).isEqualTo(usual);
+        } finally {
+            System.clearProperty("tally.stage.max-buffered-bytes");
+        }
+    }
+
+    @Test
     void anEventIdStagedUnderTwoAccountsIsRatedOnceForItsFirstSightingWhateverThePartitionCount() {
         // Same event_id, first under acct_acme (file a), then under acct_globex (file b): only acme's is rated.
         Path input = tmp.resolve("input");
