@@ -121,19 +121,27 @@ public class RateAndPost {
         return new BucketResult(false, r.rated(), r.capped(), posted.wallets(), posted.txnsWritten());
     }
 
-    /** The bucket's staged rows in (input unit, row) order, without the rows staging dropped. */
+    /**
+     * The bucket's staged rows in (input unit, row) order, without the rows staging dropped. Both
+     * reads are ranges of their table's primary key, which starts with the arrival day: without it
+     * in the condition, each bucket's read was a scan of the whole day (a 100M-event day: ~0.2 s a
+     * bucket, 1007 buckets).
+     */
     private List<StagedBatch.Row> stagedRows(LocalDate day, int bucket) {
+        Date arrival = Date.valueOf(day);
         long[] drops = jdbc.queryForList("select row_key from " + DayPartitions.stagedDrops(jdbc).table(day)
-                + " where bucket = ? order by row_key", Long.class, bucket).stream().mapToLong(Long::longValue).toArray();
+                        + " where arrival_date = ? and bucket = ? order by row_key", Long.class, arrival, bucket)
+                .stream().mapToLong(Long::longValue).toArray();
         List<StagedBatch.Row> rows = new ArrayList<>();
-        jdbc.query("select data from " + DayPartitions.stagedChunks(jdbc).table(day) + " where bucket = ? order by unit, seq",
+        jdbc.query("select data from " + DayPartitions.stagedChunks(jdbc).table(day)
+                        + " where arrival_date = ? and bucket = ? order by unit, seq",
                 rs -> {
                     StagedBatch.read(rs.getBytes(1), row -> {
                         if (Arrays.binarySearch(drops, row.rowKey()) < 0) {
                             rows.add(row);
                         }
                     });
-                }, bucket);
+                }, arrival, bucket);
         return rows;
     }
 
