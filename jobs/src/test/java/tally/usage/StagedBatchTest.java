@@ -50,4 +50,41 @@ class StagedBatchTest {
         }
         assertThat(writer.finish().length / 1000).as("bytes a row").isLessThan(40);
     }
+
+    @Test
+    void columnCodesNumberValuesInOrderOfFirstAppearanceByEqualityAcrossGrowthAndClear() {
+        StagedBatch.ColumnCodes codes = new StagedBatch.ColumnCodes();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(codes.codeOrAdd("user-" + i)).as("first appearance of user-%d", i).isEqualTo(-1);
+            assertThat(codes.codeOrAdd(new String("user-" + (i / 2)))).as("an equal value, another instance")
+                    .isEqualTo(i / 2);
+        }
+        assertThat(codes.size()).isEqualTo(1000);
+        for (int i = 999; i >= 0; i--) {
+            assertThat(codes.codeOrAdd("user-" + i)).isEqualTo(i);
+        }
+        codes.clear();
+        assertThat(codes.size()).isZero();
+        assertThat(codes.codeOrAdd("user-7")).as("a cleared batch knows no value").isEqualTo(-1);
+        assertThat(codes.codeOrAdd("user-7")).isZero();
+    }
+
+    @Test
+    void batchesAfterTheFirstStartTheirDictionariesAfresh() {
+        StagedBatch.Writer writer = new StagedBatch.Writer();
+        List<UsageEvent> first = new ArrayList<>();
+        List<UsageEvent> second = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            UsageEvent e = event("evt-" + i, "conv-" + (i % 7), "user-" + (i % 111), i, (long) i, i % 3 == 0);
+            (i < 150 ? first : second).add(e);
+        }
+        first.forEach(e -> writer.add(e, 1));
+        byte[] a = writer.finish();
+        second.forEach(e -> writer.add(e, 2));
+        byte[] b = writer.finish();
+        List<UsageEvent> out = new ArrayList<>();
+        StagedBatch.read(a, row -> out.add(row.event()));
+        StagedBatch.read(b, row -> out.add(row.event()));
+        assertThat(out).containsExactlyElementsOf(java.util.stream.Stream.concat(first.stream(), second.stream()).toList());
+    }
 }
