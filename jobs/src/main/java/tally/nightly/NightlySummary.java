@@ -64,22 +64,24 @@ public class NightlySummary {
         if (count("select count(*) from run_summary where run_id = ?", p.runId()) > 0) {
             return;
         }
-        // The output files need none of the controls: written on a second connection (and core)
-        // while the controls are computed on this one.
-        ExecutorService fileWriter = Executors.newSingleThreadExecutor(r -> new Thread(r, "summary-files"));
+        // The output files need none of the controls, and the ledger checks (the longest control:
+        // half of the step) none of the others: each runs on a connection of its own while the
+        // other controls are computed on this one.
+        ExecutorService aside = Executors.newFixedThreadPool(2, r -> new Thread(r, "summary-aside"));
         try {
-            Future<?> files = fileWriter.submit(() -> {
+            Future<?> files = aside.submit(() -> {
                 writeRejects(p.date(), runDir.resolve("rejects.csv"));
                 ratedFiles.write(p.date(), p.partitions(), runDir.resolve(RATED_EVENTS_DIR));
             });
-            writeChecked(p, runDir, startedAt, rules, day, files);
+            Future<Map<String, List<String>>> ledgerViolations = aside.submit(() -> checks.violationsOf(p.runId()));
+            writeChecked(p, runDir, startedAt, rules, day, files, ledgerViolations);
         } finally {
-            fileWriter.shutdownNow();
+            aside.shutdownNow();
         }
     }
 
     private void writeChecked(NightlyParameters p, Path runDir, LocalDateTime startedAt, RatingRules rules, Date day,
-                              Future<?> files) {
+                              Future<?> files, Future<Map<String, List<String>>> ledgerViolations) {
         Map<String, Object> stage = jdbc.queryForMap("""
                 select rows_read, duplicates from stage_day where arrival_date = ?""", day);
         long read = ((Number) stage.get("rows_read")).longValue();
@@ -128,7 +130,7 @@ public class NightlySummary {
                 == ((Number) usage.get("charge_ucents")).longValue());
         controls.put("bot_spend_equals_charged_bot_messages", ((Number) usage.get("bot_charge_ucents")).longValue()
                 == count("select coalesce(sum(charge_ucents), 0) from bot_spend where arrival_date = ?", day));
-        Map<String, List<String>> violations = checks.violationsOf(p.runId());
+        Map<String, List<String>> violations = await(ledgerViolations, "the ledger checks");
         violations.forEach((name, ids) -> controls.put("ledger_" + name, ids.isEmpty()));
         boolean ok = controls.values().stream().allMatch(Boolean.TRUE::equals);
 
@@ -159,7 +161,7 @@ public class NightlySummary {
         summary.put("events_per_second", wallMs == 0 ? null
                 : BigDecimal.valueOf(read * 1000).divide(BigDecimal.valueOf(wallMs), 0, RoundingMode.DOWN).longValue());
 
-        awaitFiles(files);
+        await(files, "the run's files");
         writeFile(runDir.resolve("summary.json"), Json.pretty(summary));
         if (!ok) {
             throw new IllegalStateException("control totals of " + p.runId() + " do not hold: " + controls
@@ -173,17 +175,18 @@ public class NightlySummary {
                 p.runId(), NightlyJobConfig.JOB_NAME, day, rules.version(), Json.compact(summary), ok);
     }
 
-    private static void awaitFiles(Future<?> files) {
+    /** What a task run aside gave; its failure is the step's. */
+    private static <T> T await(Future<T> task, String what) {
         try {
-            files.get();
+            return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the run's files were written", e);
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }
-            throw new IllegalStateException("the run's files cannot be written", e.getCause());
+            throw new IllegalStateException(what + " failed", e.getCause());
         }
     }
 
