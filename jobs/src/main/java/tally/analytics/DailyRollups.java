@@ -111,15 +111,18 @@ public class DailyRollups {
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
 
         List<Object[]> tools = new ArrayList<>();
+        // A tool-day's charged, collected and earned cents in one range of the ledger's (resource, day)
+        // index: a tool-day has a debit per paying wallet (a 10M-event night: ~3,800 each).
         jdbc.query("""
                 with k as materialized (select distinct tool_id as resource_id, usage_date from tool_day_part where %1$s)
-                select k.resource_id, k.usage_date, (select sum(q.calls) from %2$s), %3$s,
-                       (select coalesce(sum(d.collected_cents), 0) from ledger_txn d
-                         where d.type = 'debit' and d.resource_id = k.resource_id and d.effective_date = k.usage_date),
-                       (select coalesce(sum(n.amount_cents), 0) from ledger_txn n
-                         where n.type = 'earning' and n.resource_id = k.resource_id and n.effective_date = k.usage_date),
+                select k.resource_id, k.usage_date, (select sum(q.calls) from %2$s), l.charged, l.collected, l.earned,
                        (select t.creator_account_id from tool t where t.tool_id = k.resource_id)
-                from k""".formatted(touched, PAIR_PARTS.formatted("tool_day_part", "tool_id", "q"), CHARGED_CENTS), rs -> {
+                from k cross join lateral (
+                    select coalesce(sum(t.charge_cents) filter (where t.type in ('debit', 'refund')), 0) as charged,
+                           coalesce(sum(t.collected_cents) filter (where t.type = 'debit'), 0) as collected,
+                           coalesce(sum(t.amount_cents) filter (where t.type = 'earning'), 0) as earned
+                    from ledger_txn t where t.resource_id = k.resource_id and t.effective_date = k.usage_date) l"""
+                .formatted(touched, PAIR_PARTS.formatted("tool_day_part", "tool_id", "q")), rs -> {
             long collected = rs.getLong(5);
             long net = rs.getLong(6);
             tools.add(new Object[] {rs.getString(1), rs.getDate(2), rs.getString(7), rs.getLong(3),
