@@ -53,6 +53,11 @@ public final class DatabaseServer implements AutoCloseable {
      * short: a day's usage is written to WAL once, so a 100M-event day passes ~30 GB through it.
      */
     public static final String MAX_WAL_SIZE_PROPERTY = "tally.embedded.max-wal-size";
+    /**
+     * Server libraries the embedded server preloads (shared_preload_libraries; default none): for
+     * profiling, e.g. {@code pg_stat_statements} (bench/run --pg-statements).
+     */
+    public static final String PRELOAD_LIBRARIES_PROPERTY = "tally.embedded.preload-libraries";
 
     public static DatabaseServer embedded(Path home) {
         try {
@@ -67,7 +72,7 @@ public final class DatabaseServer implements AutoCloseable {
                         + "; wait for it, or give each a PostgreSQL server with --db");
             }
             stopOrphanedPostmaster(dataDir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder server = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
@@ -78,8 +83,12 @@ public final class DatabaseServer implements AutoCloseable {
                     .setServerConfig("max_wal_size", System.getProperty(MAX_WAL_SIZE_PROPERTY, "8GB"))
                     .setServerConfig("checkpoint_timeout", "30min")
                     .setServerConfig("work_mem", "64MB")
-                    .setServerConfig("maintenance_work_mem", "1GB")
-                    .start();
+                    .setServerConfig("maintenance_work_mem", "1GB");
+            String preload = System.getProperty(PRELOAD_LIBRARIES_PROPERTY);
+            if (preload != null) {
+                server.setServerConfig("shared_preload_libraries", preload);
+            }
+            EmbeddedPostgres pg = server.start();
             String url = pg.getJdbcUrl("postgres", "postgres");
             return new DatabaseServer(url, "postgres", pg, channel, lock);
         } catch (IOException e) {

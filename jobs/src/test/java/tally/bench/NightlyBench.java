@@ -68,6 +68,10 @@ public final class NightlyBench implements Callable<Integer> {
             + "are for the last night (default: ${DEFAULT-VALUE}).")
     int nights;
 
+    @Option(names = "--pg-statements", defaultValue = "0", description = "Also print the N statements of the last "
+            + "night that took PostgreSQL the longest (pg_stat_statements), with their calls, rows and time (default: none).")
+    int pgStatements;
+
     @Option(names = "--skip-duckdb", description = "Only run Tally.")
     boolean skipDuckdb;
 
@@ -140,6 +144,9 @@ public final class NightlyBench implements Callable<Integer> {
         Path home = cache.resolve("home");
         deleteTree(home);
         Map<String, Object> out = new LinkedHashMap<>();
+        if (pgStatements > 0) {
+            System.setProperty(DatabaseServer.PRELOAD_LIBRARIES_PROPERTY, "pg_stat_statements");
+        }
         try (DatabaseServer db = DatabaseServer.embedded(home)) {
             String[] dbArgs = {"--db", db.jdbcUrl(), "--home", home.toString(), "--rules", RULES.toString()};
             tallyCommand(dbArgs, "import", "reference", "--dir", data.resolve("reference").toString());
@@ -154,6 +161,10 @@ public final class NightlyBench implements Callable<Integer> {
                 earlierNights.add(night(DAY.plusDays(night), (System.nanoTime() - start) / 1_000_000, jdbc));
             }
 
+            if (pgStatements > 0) {
+                jdbc.execute("create extension if not exists pg_stat_statements");
+                jdbc.execute("select pg_stat_statements_reset()");
+            }
             Memory.resetPeaks();
             long start = System.nanoTime();
             boolean completed = runNightly(dbArgs, data, lastDay());
@@ -175,6 +186,12 @@ public final class NightlyBench implements Callable<Integer> {
             out.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
             out.put("steps_ms", stepTimes(jdbc, lastDay()));
             out.put("totals", totals);
+            if (pgStatements > 0) {
+                out.put("pg_statements", jdbc.queryForList("""
+                        select round(total_exec_time)::bigint as total_ms, calls, rows,
+                               left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query
+                        from pg_stat_statements order by total_exec_time desc limit ?""", pgStatements));
+            }
             if (nights > 1) {
                 earlierNights.add(night(lastDay(), wallMs, jdbc));
                 out.put("nights", earlierNights);
