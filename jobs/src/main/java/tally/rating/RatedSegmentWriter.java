@@ -19,13 +19,13 @@ import org.apache.parquet.schema.PrimitiveType;
 import tally.infra.AvroParquet;
 import tally.infra.BytesOutputFile;
 import tally.infra.ParquetCodecs;
+import tally.infra.StringCodes;
 import tally.infra.StringDictionaries;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -112,8 +112,12 @@ public final class RatedSegmentWriter {
     /** Definition level of a present value, per column (0 for a required column, 1 for an optional one). */
     private final int[] presentLevel = new int[DESCRIPTORS.length];
     private final ColumnWriter[] columns = new ColumnWriter[DESCRIPTORS.length];
-    /** Per dictionary string column, the Binary of each value written to the segment (null: a plain or non-string column). */
-    private final Map<String, Binary>[] binaries;
+    /**
+     * Per dictionary string column, the code of each value written to the segment and, by code, its
+     * Binary (null: a plain or non-string column).
+     */
+    private final StringCodes[] codes = new StringCodes[DESCRIPTORS.length];
+    private final List<Binary>[] binaries;
     /** Per money column, the last value written and its bytes. */
     private final long[] previousUcents = new long[DESCRIPTORS.length];
     private final Binary[] previousBinary = new Binary[DESCRIPTORS.length];
@@ -130,7 +134,10 @@ public final class RatedSegmentWriter {
         this.properties = properties;
         this.compressor = ParquetCodecs.INSTANCE.getCompressor(CODEC);
         this.out = new BytesOutputFile(1 << 20);
-        binaries = newBinaryMaps(properties);
+        binaries = newBinaryLists(properties);
+        for (int i = 0; i < DESCRIPTORS.length; i++) {
+            codes[i] = binaries[i] == null ? null : new StringCodes();
+        }
         for (int i = 0; i < DESCRIPTORS.length; i++) {
             presentLevel[i] = DESCRIPTORS[i].getMaxDefinitionLevel();
         }
@@ -146,17 +153,17 @@ public final class RatedSegmentWriter {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Binary>[] newBinaryMaps(ParquetProperties properties) {
-        Map<String, Binary>[] maps = new Map[DESCRIPTORS.length];
+    private static List<Binary>[] newBinaryLists(ParquetProperties properties) {
+        List<Binary>[] lists = new List[DESCRIPTORS.length];
         for (int i = 0; i < DESCRIPTORS.length; i++) {
             ColumnDescriptor column = DESCRIPTORS[i];
             if (column.getPrimitiveType().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY
                     && column.getPrimitiveType().getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
                     && properties.isDictionaryEnabled(column)) {
-                maps[i] = new HashMap<>();
+                lists[i] = new ArrayList<>();
             }
         }
-        return maps;
+        return lists;
     }
 
     private void startSegment() {
@@ -172,6 +179,7 @@ public final class RatedSegmentWriter {
             columns[i] = store.getColumnWriter(DESCRIPTORS[i]);
             if (binaries[i] != null) {
                 binaries[i].clear();
+                codes[i].clear();
             }
         }
         rows = 0;
@@ -215,15 +223,22 @@ public final class RatedSegmentWriter {
             columns[column].writeNull(0, 0);
             return;
         }
-        Map<String, Binary> seen = binaries[column];
-        Binary binary = seen == null ? null : seen.get(value);
-        if (binary == null) {
-            binary = Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8));
-            if (seen != null && seen.size() < MAX_BINARIES_PER_COLUMN) {
-                seen.put(value, binary);
-            }
+        columns[column].write(binaryOf(column, value), 0, presentLevel[column]);
+    }
+
+    /** The value's Binary: the one written before in this segment, if its column remembers it. */
+    private Binary binaryOf(int column, String value) {
+        StringCodes seen = codes[column];
+        int code = seen == null ? -1
+                : seen.size() < MAX_BINARIES_PER_COLUMN ? seen.codeOrAdd(value) : seen.codeOf(value);
+        if (code >= 0) {
+            return binaries[column].get(code);
         }
-        columns[column].write(binary, 0, presentLevel[column]);
+        Binary binary = Binary.fromConstantByteArray(value.getBytes(StandardCharsets.UTF_8));
+        if (seen != null && binaries[column].size() < seen.size()) {
+            binaries[column].add(binary); // the code codeOrAdd just gave it
+        }
+        return binary;
     }
 
     /** A decimal(24,6) cents column's value from micro-cents: the unscaled value. A repeated value is the same Binary. */

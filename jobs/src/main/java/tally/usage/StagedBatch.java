@@ -1,6 +1,7 @@
 package tally.usage;
 
 import tally.infra.AvroParquet;
+import tally.infra.StringCodes;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,14 +36,14 @@ public final class StagedBatch {
     /** Encodes rows appended one at a time. */
     public static final class Writer {
         private final Bytes out = new Bytes();
-        private final ColumnCodes[] dictionaries = new ColumnCodes[DICTIONARY_COLUMNS];
+        private final StringCodes[] dictionaries = new StringCodes[DICTIONARY_COLUMNS];
         private String previousEventId = "";
         private String previousConversationId = "";
         private int rows;
 
         public Writer() {
             for (int i = 0; i < DICTIONARY_COLUMNS; i++) {
-                dictionaries[i] = new ColumnCodes();
+                dictionaries[i] = new StringCodes();
             }
         }
 
@@ -87,7 +88,7 @@ public final class StagedBatch {
         public byte[] finish() {
             byte[] bytes = out.toByteArray();
             out.reset();
-            for (ColumnCodes d : dictionaries) {
+            for (StringCodes d : dictionaries) {
                 d.clear();
             }
             previousEventId = "";
@@ -120,84 +121,6 @@ public final class StagedBatch {
             out.varint(shared + 1L);
             out.utf8(value.substring(shared));
             return value;
-        }
-    }
-
-    /**
-     * One dictionary column's codes within a batch: the code of each distinct value, in order of first
-     * appearance. Open addressing over (hash, code) slots and the values beside them: a
-     * {@code HashMap<String, Integer>} took a node and a boxed code per lookup, and these lookups,
-     * nine a row, were a quarter of staging's CPU (JFR, 100M events). Values that come from a Parquet
-     * dictionary are the same String instance row after row, so the last value is tried first and a
-     * slot's value by identity before equality.
-     */
-    static final class ColumnCodes {
-        private static final int INITIAL_SLOTS = 64;
-        private String[] values = new String[INITIAL_SLOTS];
-        /** Per slot: the value's hash in the high 32 bits, its code in the low 32 bits. */
-        private long[] slots = new long[INITIAL_SLOTS];
-        private int size;
-        private String last;
-        private int lastCode;
-
-        /** The value's code if the batch has it; otherwise -1, and the value takes the next code. */
-        int codeOrAdd(String value) {
-            if (value == last) {
-                return lastCode;
-            }
-            int hash = value.hashCode();
-            int mask = values.length - 1;
-            int i = spread(hash) & mask;
-            for (String v; (v = values[i]) != null; i = (i + 1) & mask) {
-                if ((int) (slots[i] >>> 32) == hash && (v == value || v.equals(value))) {
-                    last = value;
-                    lastCode = (int) slots[i];
-                    return lastCode;
-                }
-            }
-            values[i] = value;
-            slots[i] = ((long) hash << 32) | size;
-            last = value;
-            lastCode = size++;
-            if (size * 2 > values.length) {
-                grow();
-            }
-            return -1;
-        }
-
-        int size() {
-            return size;
-        }
-
-        void clear() {
-            if (size > 0) {
-                Arrays.fill(values, null);
-                size = 0;
-            }
-            last = null;
-        }
-
-        private void grow() {
-            String[] oldValues = values;
-            long[] oldSlots = slots;
-            values = new String[oldValues.length * 2];
-            slots = new long[oldValues.length * 2];
-            int mask = values.length - 1;
-            for (int j = 0; j < oldValues.length; j++) {
-                if (oldValues[j] != null) {
-                    int i = spread((int) (oldSlots[j] >>> 32)) & mask;
-                    while (values[i] != null) {
-                        i = (i + 1) & mask;
-                    }
-                    values[i] = oldValues[j];
-                    slots[i] = oldSlots[j];
-                }
-            }
-        }
-
-        private static int spread(int hash) {
-            int h = hash * 0x9E3779B9;
-            return h ^ (h >>> 16);
         }
     }
 

@@ -52,24 +52,6 @@ class StagedBatchTest {
     }
 
     @Test
-    void columnCodesNumberValuesInOrderOfFirstAppearanceByEqualityAcrossGrowthAndClear() {
-        StagedBatch.ColumnCodes codes = new StagedBatch.ColumnCodes();
-        for (int i = 0; i < 1000; i++) {
-            assertThat(codes.codeOrAdd("user-" + i)).as("first appearance of user-%d", i).isEqualTo(-1);
-            assertThat(codes.codeOrAdd(new String("user-" + (i / 2)))).as("an equal value, another instance")
-                    .isEqualTo(i / 2);
-        }
-        assertThat(codes.size()).isEqualTo(1000);
-        for (int i = 999; i >= 0; i--) {
-            assertThat(codes.codeOrAdd("user-" + i)).isEqualTo(i);
-        }
-        codes.clear();
-        assertThat(codes.size()).isZero();
-        assertThat(codes.codeOrAdd("user-7")).as("a cleared batch knows no value").isEqualTo(-1);
-        assertThat(codes.codeOrAdd("user-7")).isZero();
-    }
-
-    @Test
     void batchesAfterTheFirstStartTheirDictionariesAfresh() {
         StagedBatch.Writer writer = new StagedBatch.Writer();
         List<UsageEvent> first = new ArrayList<>();
