@@ -52,65 +52,87 @@ public final class Rater {
      * changed under a running night).
      */
     public RatingOutcome.Rejected rejection(UsageEvent event) {
-        if (!reference.accounts().containsKey(event.accountId())) {
-            return new RatingOutcome.Rejected("unknown_account", "account_id '" + event.accountId() + "' is not in accounts.csv");
-        }
-        String owner;
-        switch (event.kind()) {
-            case BOT_MESSAGE -> {
-                Bot bot = reference.bots().get(event.resourceId());
-                if (bot == null) {
-                    return unknownResource(event, "bot");
-                }
-                owner = bot.accountId();
-            }
-            case AGENT_RUN -> {
-                AgentEndpoint endpoint = reference.endpoints().get(event.resourceId());
-                if (endpoint == null) {
-                    return unknownResource(event, "agent endpoint");
-                }
-                owner = endpoint.accountId();
-            }
-            case TOOL_CALL -> {
-                return reference.tools().containsKey(event.resourceId()) ? null : unknownResource(event, "tool");
-            }
-            default -> {
-                return null;
-            }
-        }
-        if (!owner.equals(event.accountId())) {
-            return mismatch(event, owner);
-        }
-        return tokenCost(event).problem();
+        return check(event).rejected();
     }
 
     /**
      * @param spendOf the spend record of a capped bot (called only for bots with caps)
      */
     public RatingOutcome rate(UsageEvent event, Function<Bot, BotSpend> spendOf) {
-        RatingOutcome.Rejected rejected = rejection(event);
-        if (rejected != null) {
-            return rejected;
+        Check check = check(event);
+        if (check.rejected() != null) {
+            return check.rejected();
         }
         return switch (event.kind()) {
-            case BOT_MESSAGE -> rateBotMessage(event, reference.bots().get(event.resourceId()), spendOf);
-            case AGENT_RUN -> rateAgentRun(event, reference.endpoints().get(event.resourceId()));
-            case TOOL_CALL -> rateToolCall(event, reference.tools().get(event.resourceId()));
+            case BOT_MESSAGE -> rateBotMessage(event, check.bot(), check.tokenCostUcents(), spendOf);
+            case AGENT_RUN -> rateAgentRun(event, check.endpoint(), check.tokenCostUcents());
+            case TOOL_CALL -> rateToolCall(event, check.tool());
             default -> new RatingOutcome.Rated(event.accountId(), event.billingMode(), 0, 0, false);
         };
     }
 
-    private RatingOutcome rateBotMessage(UsageEvent event, Bot bot, Function<Bot, BotSpend> spendOf) {
-        long costUcents = tokenCost(event).ucents();
+    /**
+     * What the checks found: why rating rejects the event, or the resource and token cost its rating
+     * needs (looked up once: rating used to repeat the checks' lookups).
+     */
+    private record Check(RatingOutcome.Rejected rejected, Bot bot, AgentEndpoint endpoint, Tool tool,
+                         long tokenCostUcents) {
+        static final Check NOTHING_TO_LOOK_UP = new Check(null, null, null, null, 0);
+
+        static Check rejecting(RatingOutcome.Rejected rejected) {
+            return new Check(rejected, null, null, null, 0);
+        }
+    }
+
+    private Check check(UsageEvent event) {
+        if (!reference.accounts().containsKey(event.accountId())) {
+            return Check.rejecting(new RatingOutcome.Rejected("unknown_account",
+                    "account_id '" + event.accountId() + "' is not in accounts.csv"));
+        }
+        switch (event.kind()) {
+            case BOT_MESSAGE -> {
+                Bot bot = reference.bots().get(event.resourceId());
+                if (bot == null) {
+                    return Check.rejecting(unknownResource(event, "bot"));
+                }
+                if (!bot.accountId().equals(event.accountId())) {
+                    return Check.rejecting(mismatch(event, bot.accountId()));
+                }
+                TokenCost cost = tokenCost(event);
+                return cost.problem() != null ? Check.rejecting(cost.problem()) : new Check(null, bot, null, null, cost.ucents());
+            }
+            case AGENT_RUN -> {
+                AgentEndpoint endpoint = reference.endpoints().get(event.resourceId());
+                if (endpoint == null) {
+                    return Check.rejecting(unknownResource(event, "agent endpoint"));
+                }
+                if (!endpoint.accountId().equals(event.accountId())) {
+                    return Check.rejecting(mismatch(event, endpoint.accountId()));
+                }
+                TokenCost cost = tokenCost(event);
+                return cost.problem() != null ? Check.rejecting(cost.problem())
+                        : new Check(null, null, endpoint, null, cost.ucents());
+            }
+            case TOOL_CALL -> {
+                Tool tool = reference.tools().get(event.resourceId());
+                return tool == null ? Check.rejecting(unknownResource(event, "tool")) : new Check(null, null, null, tool, 0);
+            }
+            default -> {
+                return Check.NOTHING_TO_LOOK_UP;
+            }
+        }
+    }
+
+    private RatingOutcome rateBotMessage(UsageEvent event, Bot bot, long costUcents, Function<Bot, BotSpend> spendOf) {
         String mode = event.billingMode() != null ? event.billingMode() : bot.billingMode();
         long due = event.success() && WALLET.equals(mode) ? costUcents : 0;
         long charge = due > 0 && bot.hasCaps() ? spendOf.apply(bot).applyCaps(event.conversationId(), event.usageDate(), due) : due;
         return new RatingOutcome.Rated(bot.accountId(), mode, costUcents, charge, charge < due);
     }
 
-    private RatingOutcome rateAgentRun(UsageEvent event, AgentEndpoint endpoint) {
+    private RatingOutcome rateAgentRun(UsageEvent event, AgentEndpoint endpoint, long costUcents) {
         long charge = event.success() ? Money.centsToUcents(endpoint.pricePerRunCents()) : 0;
-        return new RatingOutcome.Rated(endpoint.accountId(), event.billingMode(), tokenCost(event).ucents(), charge, false);
+        return new RatingOutcome.Rated(endpoint.accountId(), event.billingMode(), costUcents, charge, false);
     }
 
     private RatingOutcome rateToolCall(UsageEvent event, Tool tool) {
