@@ -1,10 +1,12 @@
 package tally.export;
 
+
 import org.apache.avro.Schema;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import tally.infra.CursorReads;
 import tally.infra.DayRange;
 
 import javax.sql.DataSource;
@@ -20,15 +22,11 @@ import java.util.List;
 @Component
 public class Exporter {
 
-    /** Rows fetched from PostgreSQL at a time (a cursor; memory stays flat for any range). */
-    public static final int FETCH_ROWS = 10_000;
-
     private final JdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
 
     public Exporter(DataSource dataSource, PlatformTransactionManager transactions) {
-        this.jdbc = new JdbcTemplate(dataSource);
-        this.jdbc.setFetchSize(FETCH_ROWS);
+        this.jdbc = CursorReads.template(dataSource);
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
     }

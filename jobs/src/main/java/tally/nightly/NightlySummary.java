@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tally.cli.Json;
+import tally.infra.CursorReads;
 import tally.ledger.LedgerChecks;
 import tally.money.Money;
 import tally.rating.RatedEventFiles;
@@ -46,14 +47,8 @@ public class NightlySummary {
     /** The run directory's folder of rated-events Parquet files, one per account partition. */
     public static final String RATED_EVENTS_DIR = "rated-events";
 
-    /**
-     * Rows fetched at a time by the reads with a row per debit or reject: PostgreSQL's driver holds
-     * a whole result in memory unless a transaction's cursor fetches it in parts (a 100M-event day:
-     * ~700 MB live for the carried-rounding control's 2M rows before this).
-     */
-    static final int FETCH_ROWS = 10_000;
-
     private final JdbcTemplate jdbc;
+    /** For the reads with a row per debit or reject (a 100M-event day: ~700 MB live when held whole). */
     private final JdbcTemplate streaming;
     private final TransactionTemplate readOnly;
     private final LedgerChecks checks;
@@ -63,8 +58,7 @@ public class NightlySummary {
     public NightlySummary(JdbcTemplate jdbc, DataSource dataSource, PlatformTransactionManager transactions,
                           LedgerChecks checks, AutoReloads reloads, RatedEventFiles ratedFiles) {
         this.jdbc = jdbc;
-        this.streaming = new JdbcTemplate(dataSource);
-        this.streaming.setFetchSize(FETCH_ROWS);
+        this.streaming = CursorReads.template(dataSource);
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.checks = checks;

@@ -1,10 +1,12 @@
 package tally.rerun;
 
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import tally.infra.BadInputException;
+import tally.infra.CursorReads;
 import tally.infra.PgCopy;
 import tally.rating.BotSpend;
 import tally.rating.RatedEvent;
@@ -41,8 +43,6 @@ import java.util.Set;
  */
 @Component
 public class Rerating {
-
-    private static final int FETCH_SIZE = 10_000;
 
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
@@ -135,8 +135,7 @@ public class Rerating {
      * on days after it last. One bot's state in memory at a time.
      */
     private void replayCapped(Period period, Rater rater, ReferenceData reference, List<String> unrateable) {
-        JdbcTemplate streaming = new JdbcTemplate(dataSource);
-        streaming.setFetchSize(FETCH_SIZE);
+        JdbcTemplate streaming = CursorReads.template(dataSource);
         Replay replay = new Replay(period, reference);
         try (PgCopy copy = new PgCopy(dataSource, "rerated_capped", List.of("arrival_date", "bucket", "seq", "row_no",
                 "cost_ucents", "charge_ucents", "capped"))) {
