@@ -1,14 +1,12 @@
 package tally.usage;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -22,8 +20,14 @@ import java.util.PriorityQueue;
  */
 final class Sightings implements AutoCloseable {
 
-    /** Bytes a buffered sighting takes: three longs and two ints. */
+    /** Bytes a buffered sighting takes: three longs and two ints (and so in a spilled run). */
     static final int BYTES_PER_SIGHTING = 32;
+    /**
+     * A spilled run is written and read through a buffer of this many bytes, by whole sightings: the
+     * day's dedup is one thread merging every run, and reading each value by a DataInputStream
+     * call (a lock and a copy each) was most of that thread's time (JFR, 10M events).
+     */
+    private static final int RUN_BUFFER_BYTES = 2048 * BYTES_PER_SIGHTING;
 
     private final Path spillDir;
     private final int capacity;
@@ -74,14 +78,15 @@ final class Sightings implements AutoCloseable {
         try {
             Files.createDirectories(spillDir);
             Path file = Files.createTempFile(spillDir, "sightings-", ".run");
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.allocate(RUN_BUFFER_BYTES);
                 for (int i = 0; i < size; i++) {
-                    out.writeLong(hashHi[i]);
-                    out.writeLong(hashLo[i]);
-                    out.writeLong(rowKey[i]);
-                    out.writeInt(bucket[i]);
-                    out.writeInt(usageEpochDay[i]);
+                    if (!buffer.hasRemaining()) {
+                        writeAll(out, buffer);
+                    }
+                    buffer.putLong(hashHi[i]).putLong(hashLo[i]).putLong(rowKey[i]).putInt(bucket[i]).putInt(usageEpochDay[i]);
                 }
+                writeAll(out, buffer);
             }
             spilled.add(file);
         } catch (IOException e) {
@@ -90,11 +95,22 @@ final class Sightings implements AutoCloseable {
         size = 0;
     }
 
-    /** All sightings of these collectors in (hash, row key) order. Each collector's buffer is sorted in place. */
+    private static void writeAll(FileChannel out, ByteBuffer buffer) throws IOException {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+        buffer.clear();
+    }
+
+    /**
+     * All sightings of these collectors in (hash, row key) order. Each collector's buffer is sorted
+     * in place, the collectors side by side (one per staging thread).
+     */
     static Merge merge(List<Sightings> collectors) {
+        collectors.parallelStream().forEach(s -> s.sort(0, s.size));
         List<Run> runs = new ArrayList<>();
         for (Sightings s : collectors) {
-            s.sort(0, s.size);
             if (s.size > 0) {
                 runs.add(new MemoryRun(s));
             }
@@ -219,12 +235,13 @@ final class Sightings implements AutoCloseable {
 
     private static final class FileRun implements Run {
         private final Path file;
-        private final DataInputStream in;
+        private final FileChannel in;
+        private final ByteBuffer buffer = ByteBuffer.allocate(RUN_BUFFER_BYTES).flip();
 
         FileRun(Path file) {
             this.file = file;
             try {
-                in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+                in = FileChannel.open(file, StandardOpenOption.READ);
             } catch (IOException e) {
                 throw new UncheckedIOException("spilled sightings " + file + " cannot be read", e);
             }
@@ -232,18 +249,32 @@ final class Sightings implements AutoCloseable {
 
         @Override
         public boolean next(Sighting into) {
-            try {
-                into.hashHi = in.readLong();
-                into.hashLo = in.readLong();
-                into.rowKey = in.readLong();
-                into.bucket = in.readInt();
-                into.usageEpochDay = in.readInt();
-                return true;
-            } catch (EOFException end) {
+            if (!buffer.hasRemaining() && !refill()) {
                 return false;
+            }
+            into.hashHi = buffer.getLong();
+            into.hashLo = buffer.getLong();
+            into.rowKey = buffer.getLong();
+            into.bucket = buffer.getInt();
+            into.usageEpochDay = buffer.getInt();
+            return true;
+        }
+
+        /** Reads the next whole sightings into the (empty) buffer; false at the end of the run. */
+        private boolean refill() {
+            buffer.clear();
+            try {
+                while (buffer.hasRemaining() && in.read(buffer) >= 0) {
+                    // a read may return fewer bytes than asked for
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("spilled sightings " + file + " cannot be read", e);
             }
+            buffer.flip();
+            if (buffer.remaining() % BYTES_PER_SIGHTING != 0) {
+                throw new IllegalStateException("spilled sightings " + file + " end within a sighting");
+            }
+            return buffer.hasRemaining();
         }
 
         @Override

@@ -65,6 +65,18 @@ class SightingsTest {
     }
 
     @Test
+    void spilledRunsLongerThanTheirReadBufferComeBackWhole() {
+        // 5,000 sightings a run: 160,000 bytes, read in two whole buffers and a part of a third.
+        List<Seen> all = sightings(12_345, 10_000, 11);
+        Sightings a = new Sightings(spill, 5_000);
+        all.forEach(s -> a.add(s.hash(), s.rowKey(), s.bucket(), s.usageDay()));
+        List<Seen> expected = new ArrayList<>(all);
+        expected.sort(Comparator.comparing(Seen::hash).thenComparingLong(Seen::rowKey));
+        assertThat(merged(List.of(a))).containsExactlyElementsOf(expected);
+        a.close();
+    }
+
+    @Test
     void theFirstOfEqualHashesIsTheEarliestRow() {
         Sightings s = new Sightings(spill, 16);
         EventIdHash id = EventIdHash.of("evt-repeated");
