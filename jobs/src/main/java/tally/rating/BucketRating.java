@@ -4,7 +4,6 @@ import tally.analytics.DayParts;
 import tally.infra.AvroParquet;
 import tally.infra.CodePointOrder;
 import tally.invoicing.UsageCounters;
-import tally.ledger.PostingIds;
 import tally.ledger.UsageCharges;
 import tally.reference.Bot;
 import tally.reference.ReferenceData;
@@ -120,7 +119,7 @@ public final class BucketRating {
     private final class Output {
         private final RatedSegmentWriter writer = new RatedSegmentWriter();
         private final List<Segment> segments = new ArrayList<>();
-        private final UsageCharges charges = new UsageCharges();
+        private final UsageCharges charges = new UsageCharges(arrivalDay);
         private final BotCharges botCharges = new BotCharges();
         private final DayParts parts = new DayParts();
         private final UsageCounters counters = new UsageCounters();
@@ -141,7 +140,7 @@ public final class BucketRating {
             }
             LocalDate usageDate = e.usageDate();
             String postingId = r.chargeUcents() > 0
-                    ? PostingIds.debit(r.payerAccountId(), e.resourceId(), usageDate, arrivalDay) : null;
+                    ? charges.add(r.payerAccountId(), e.resourceId(), e.kind(), usageDate, r.chargeUcents()) : null;
             int usageDay = (int) usageDate.toEpochDay();
             writer.add(new RatedEvent(e.eventId(), (int) arrivalDay.toEpochDay(), AvroParquet.epochMicros(e.occurredAt()), usageDay, e.kind().code(),
                     e.accountId(), r.payerAccountId(), e.resourceId(), r.billingMode(), e.statusCode(), e.tokensInput(),
@@ -153,7 +152,6 @@ public final class BucketRating {
                 cutSegment();
             }
             if (r.chargeUcents() > 0) {
-                charges.add(r.payerAccountId(), e.resourceId(), e.kind(), usageDate, r.chargeUcents());
                 if (e.kind() == UsageKind.BOT_MESSAGE) {
                     botCharges.add(e.resourceId(), e.accountId(), e.conversationId(), usageDate, r.chargeUcents());
                     botChargeUcents = Math.addExact(botChargeUcents, r.chargeUcents());
