@@ -4,8 +4,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
 import tally.infra.FaultInjection;
+import tally.infra.SqlDates;
 
-import java.sql.Date;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -55,11 +56,11 @@ public class LedgerStore {
         String[] types = new String[n];
         Long[] amountsCents = new Long[n];
         String[] descriptions = new String[n];
-        Date[] effectiveDates = new Date[n];
+        List<LocalDate> effectiveDates = new ArrayList<>(n);
         String[] runIds = new String[n];
-        Date[] runDates = new Date[n];
+        List<LocalDate> runDates = new ArrayList<>(n);
         String[] resourceIds = new String[n];
-        Date[] usageMonths = new Date[n];
+        List<LocalDate> usageMonths = new ArrayList<>(n);
         Long[] exactUcents = new Long[n];
         Long[] chargesCents = new Long[n];
         Long[] collectedCents = new Long[n];
@@ -76,11 +77,11 @@ public class LedgerStore {
             types[i] = txn.type().code();
             amountsCents[i] = txn.amountCents();
             descriptions[i] = txn.description();
-            effectiveDates[i] = Date.valueOf(txn.effectiveDate());
+            effectiveDates.add(txn.effectiveDate());
             runIds[i] = txn.runId();
-            runDates[i] = txn.runDate() == null ? null : Date.valueOf(txn.runDate());
+            runDates.add(txn.runDate());
             resourceIds[i] = txn.resourceId();
-            usageMonths[i] = txn.usageMonth() == null ? null : Date.valueOf(txn.usageMonth());
+            usageMonths.add(txn.usageMonth());
             LedgerTxn.DebitAmounts debit = txn.debit();
             exactUcents[i] = debit == null ? null : debit.exactUcents();
             chargesCents[i] = debit == null ? null : debit.chargeCents();
@@ -99,8 +100,8 @@ public class LedgerStore {
                 on conflict (txn_id) do nothing
                 returning txn_id""", String.class,
                 array("text", txnIds), array("text", accountIds), array("text", types), array("bigint", amountsCents),
-                array("text", descriptions), array("date", effectiveDates), array("text", runIds),
-                array("date", runDates), array("text", resourceIds), array("date", usageMonths),
+                array("text", descriptions), SqlDates.array(effectiveDates), array("text", runIds),
+                SqlDates.array(runDates), array("text", resourceIds), SqlDates.array(usageMonths),
                 array("bigint", exactUcents), array("bigint", chargesCents), array("bigint", collectedCents), array("bigint", uncollectedCents),
                 array("text", refersTo));
     }

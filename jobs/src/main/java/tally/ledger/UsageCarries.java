@@ -3,9 +3,10 @@ package tally.ledger;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
+import tally.infra.SqlDates;
 import tally.money.CarriedRounding;
 
-import java.sql.Date;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,11 +48,11 @@ public class UsageCarries {
             Map<String, ? extends Collection<UsageDebits.CarryKey>> keysByPayer, String runId) {
         List<String> payers = new ArrayList<>();
         List<String> resources = new ArrayList<>();
-        List<Date> months = new ArrayList<>();
+        List<LocalDate> months = new ArrayList<>();
         keysByPayer.forEach((payer, keys) -> keys.forEach(key -> {
             payers.add(payer);
             resources.add(key.resourceId());
-            months.add(Date.valueOf(key.month().atDay(1)));
+            months.add(key.month().atDay(1));
         }));
         Map<String, Map<UsageDebits.CarryKey, CarriedRounding>> carries = new HashMap<>();
         jdbc.query("""
@@ -61,10 +62,10 @@ public class UsageCarries {
                 from unnest(?::text[], ?::text[], ?::date[]) as k(payer_account_id, resource_id, usage_month)
                 join usage_carry c using (payer_account_id, usage_month, resource_id)""", rs -> {
             carries.computeIfAbsent(rs.getString(1), p -> new HashMap<>())
-                    .put(new UsageDebits.CarryKey(rs.getString(2), YearMonth.from(rs.getDate(3).toLocalDate())),
+                    .put(new UsageDebits.CarryKey(rs.getString(2), YearMonth.from(rs.getObject(3, LocalDate.class))),
                             new CarriedRounding(rs.getLong(4), rs.getLong(5)));
         }, runId, runId, new SqlArrayValue("text", payers.toArray()), new SqlArrayValue("text", resources.toArray()),
-                new SqlArrayValue("date", months.toArray()));
+                SqlDates.array(months));
         return carries;
     }
 
@@ -84,7 +85,7 @@ public class UsageCarries {
         }
         int n = changes.size();
         Object[] payers = new Object[n];
-        Object[] months = new Object[n];
+        List<LocalDate> months = new ArrayList<>(n);
         Object[] resources = new Object[n];
         Object[] exact = new Object[n];
         Object[] posted = new Object[n];
@@ -93,7 +94,7 @@ public class UsageCarries {
         for (int i = 0; i < n; i++) {
             Change c = changes.get(i);
             payers[i] = c.payerAccountId();
-            months[i] = Date.valueOf(c.key().month().atDay(1));
+            months.add(c.key().month().atDay(1));
             resources[i] = c.key().resourceId();
             exact[i] = c.exactUcents();
             posted[i] = c.postedCents();
@@ -115,7 +116,7 @@ public class UsageCarries {
                 on conflict (payer_account_id, usage_month, resource_id) do update
                 set exact_ucents = excluded.exact_ucents, posted_cents = excluded.posted_cents%s""".formatted(keepLastRun),
                 nightlyRunId, nightlyRunId, nightlyRunId,
-                new SqlArrayValue("text", payers), new SqlArrayValue("date", months), new SqlArrayValue("text", resources),
+                new SqlArrayValue("text", payers), SqlDates.array(months), new SqlArrayValue("text", resources),
                 new SqlArrayValue("bigint", exact), new SqlArrayValue("bigint", posted),
                 new SqlArrayValue("bigint", addedExact), new SqlArrayValue("bigint", addedPosted));
     }
