@@ -41,18 +41,11 @@ public final class DayPartitions {
      * leaves it alone: it is written once, read by primary-key ranges and dropped within the run,
      * and vacuuming its freshly inserted pages (and their TOAST) took a core from staging and
      * rating (seen in pg_stat_activity at 100M events).
-     *
-     * <p>Unlogged: its rows are rebuilt, never recovered. A crash of the database server empties
-     * an unlogged table, and the job's restart stages the day again anyway (stage-usage runs on
-     * every restart and starts by dropping the day's tables), so writing its rows to the WAL only
-     * cost time: a 10M-event day's 660 MB of staged chunks wrote as much WAL, 2.8-5.8 s against
-     * 1.7-1.9 s unlogged (docs/performance.md, session 8). Kept data (usage_segment, event_id_set,
-     * the ledger) stays logged.
      */
     public void create(LocalDate day) {
         drop(day);
         jdbc.execute("""
-                create unlogged table %s partition of %s for values from ('%s') to ('%s')
+                create table %s partition of %s for values from ('%s') to ('%s')
                 with (autovacuum_enabled = false, toast.autovacuum_enabled = false)"""
                 .formatted(table(day), parent, day, day.plusDays(1)));
     }
