@@ -27,11 +27,13 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Rates and posts the buckets of one account partition of a staged day, one database
- * transaction a bucket: its staged rows less the ones staging dropped -> rated segments, bot spend,
- * analytics parts and plan counters -> its wallets' debits -> the bucket's marker
- * ({@code rated_bucket}). A restarted partition skips the buckets whose marker committed, so every
- * bucket is rated and posted exactly once.
+ * Rates and posts the buckets of one account partition of a staged day, then helps with the other
+ * partitions' buckets nobody has claimed yet; one database transaction a bucket: its claim (an
+ * advisory lock until the transaction ends), its staged rows less the ones staging dropped -> rated
+ * segments, bot spend, analytics parts and plan counters -> its wallets' debits -> the bucket's
+ * marker ({@code rated_bucket}). A partition skips the buckets whose marker committed and the ones
+ * claimed by another, so every bucket is rated and posted exactly once, and a bucket's results do
+ * not depend on which partition rated it.
  */
 @Component
 public class RateAndPost {
@@ -50,37 +52,55 @@ public class RateAndPost {
         this.newTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    public record PartitionResult(int buckets, int skipped, long rated, long capped, int wallets, int txnsWritten) {
+    /**
+     * What one partition did: {@code buckets} rated and posted here, {@code helped} of them other
+     * partitions' (taken once this one's own were done), {@code skipped} of its own found done
+     * before (a restart).
+     */
+    public record PartitionResult(int buckets, int helped, int skipped, long rated, long capped, int wallets,
+                                  int txnsWritten) {
     }
 
-    private record BucketResult(boolean skipped, long rated, long capped, int wallets, int txnsWritten) {
+    /** How a bucket went: rated and posted here, found done, or being rated by another partition. */
+    private enum Outcome { RATED, DONE_BEFORE, CLAIMED_ELSEWHERE }
+
+    private record BucketResult(Outcome outcome, long rated, long capped, int wallets, int txnsWritten) {
+        static final BucketResult DONE_BEFORE = new BucketResult(Outcome.DONE_BEFORE, 0, 0, 0, 0);
+        static final BucketResult CLAIMED_ELSEWHERE = new BucketResult(Outcome.CLAIMED_ELSEWHERE, 0, 0, 0, 0);
     }
 
+    /**
+     * Goes through the day's buckets in the partition's {@link Buckets#claimOrder}: its own, then
+     * whichever of the others' no partition has claimed or rated yet.
+     */
     public PartitionResult run(LocalDate day, String runId, RatingRules rules, ReferenceData reference,
                                AccountPartition partition) {
-        int buckets = bucketsOf(day);
-        int mine = 0;
+        int done = 0;
+        int helped = 0;
         int skipped = 0;
         long rated = 0;
         long capped = 0;
         int wallets = 0;
         int txns = 0;
-        for (int bucket = 0; bucket < buckets; bucket++) {
-            if (!Buckets.inPartition(bucket, partition.index(), partition.count())) {
+        for (int bucket : Buckets.claimOrder(bucketsOf(day), partition.index(), partition.count())) {
+            boolean own = Buckets.inPartition(bucket, partition.index(), partition.count());
+            BucketResult r = newTransaction.execute(status -> rateAndPost(day, bucket, runId, rules, reference));
+            if (r.outcome() == Outcome.DONE_BEFORE && own) {
+                skipped++;
+            }
+            if (r.outcome() != Outcome.RATED) {
                 continue;
             }
-            int b = bucket;
-            BucketResult r = newTransaction.execute(status -> rateAndPost(day, b, runId, rules, reference));
-            mine++;
-            if (r.skipped()) {
-                skipped++;
+            done++;
+            if (!own) {
+                helped++;
             }
             rated += r.rated();
             capped += r.capped();
             wallets += r.wallets();
             txns += r.txnsWritten();
         }
-        return new PartitionResult(mine, skipped, rated, capped, wallets, txns);
+        return new PartitionResult(done, helped, skipped, rated, capped, wallets, txns);
     }
 
     /** The day's bucket count, as staging chose it. */
@@ -95,9 +115,17 @@ public class RateAndPost {
 
     private BucketResult rateAndPost(LocalDate day, int bucket, String runId, RatingRules rules, ReferenceData reference) {
         Date arrival = Date.valueOf(day);
+        // The bucket's claim, held until this transaction ends: two partitions never rate a bucket
+        // at once (the second would wait on the first's ledger rows, then post its carried rounding
+        // again). Advisory keys of two ints: a space of their own, apart from the one-key locks of
+        // wallets, partitions and the cluster.
+        if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?, ?)", Boolean.class,
+                (int) day.toEpochDay(), bucket))) {
+            return BucketResult.CLAIMED_ELSEWHERE;
+        }
         if (Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from rated_bucket where arrival_date = ? and bucket = ?)",
                 Boolean.class, arrival, bucket))) {
-            return new BucketResult(true, 0, 0, 0, 0);
+            return BucketResult.DONE_BEFORE;
         }
         BucketRating.Result r = new BucketRating(day, rules, reference, bots -> capHistory(day, bots))
                 .rate(stagedRows(day, bucket));
@@ -120,7 +148,7 @@ public class RateAndPost {
                     bot_charge_ucents, wallets_posted, txns_written)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", arrival, bucket, r.rated(), r.capped(), r.costUcents(),
                 r.chargeUcents(), r.botChargeUcents(), posted.wallets(), posted.txnsWritten());
-        return new BucketResult(false, r.rated(), r.capped(), posted.wallets(), posted.txnsWritten());
+        return new BucketResult(Outcome.RATED, r.rated(), r.capped(), posted.wallets(), posted.txnsWritten());
     }
 
     /**

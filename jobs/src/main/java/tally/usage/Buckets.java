@@ -52,4 +52,27 @@ public record Buckets(int count) {
     public static boolean inPartition(int bucket, int index, int partitions) {
         return bucket % partitions == index;
     }
+
+    /**
+     * The order in which account partition {@code index} of {@code partitions} goes through a day's
+     * {@code buckets}: its own buckets in ascending order, then every other bucket in descending
+     * order. A partition done with its own helps with the buckets the others reach last, so
+     * partitions end together however unequal their buckets (a bucket is rated once: whoever claims
+     * it first, {@code RateAndPost}).
+     */
+    public static int[] claimOrder(int buckets, int index, int partitions) {
+        int[] order = new int[buckets];
+        int next = 0;
+        for (int bucket = 0; bucket < buckets; bucket++) {
+            if (inPartition(bucket, index, partitions)) {
+                order[next++] = bucket;
+            }
+        }
+        for (int bucket = buckets - 1; bucket >= 0; bucket--) {
+            if (!inPartition(bucket, index, partitions)) {
+                order[next++] = bucket;
+            }
+        }
+        return order;
+    }
 }

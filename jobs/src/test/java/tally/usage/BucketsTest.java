@@ -35,4 +35,17 @@ class BucketsTest {
             }
         }
     }
+
+    @Test
+    void aPartitionTakesItsOwnBucketsFirstThenTheOthersFromTheEnd() {
+        assertThat(Buckets.claimOrder(7, 0, 2)).containsExactly(0, 2, 4, 6, 5, 3, 1);
+        assertThat(Buckets.claimOrder(7, 1, 2)).containsExactly(1, 3, 5, 6, 4, 2, 0);
+        assertThat(Buckets.claimOrder(3, 0, 1)).containsExactly(0, 1, 2);
+        for (int partitions = 1; partitions <= 4; partitions++) {
+            for (int index = 0; index < partitions; index++) {
+                assertThat(Buckets.claimOrder(20, index, partitions)).as("every bucket once")
+                        .containsExactlyInAnyOrder(IntStream.range(0, 20).toArray());
+            }
+        }
+    }
 }
