@@ -150,21 +150,21 @@ public class LedgerChecks {
                 with %1$s, %2$s,
                 unbalanced as (select distinct e.txn_id from legs e where e.txn_cents <> 0 order by 1 limit 5),
                 wallets as (%3$s),
-                creators as (%4$s)
+                creators as (%4$s),
+                debits as (
+                    select t.txn_id from scoped t where t.type = 'debit'
+                    and (t.charge_cents <> t.collected_cents + t.uncollected_cents or t.amount_cents <> -t.collected_cents)
+                    order by 1 limit 5)
                 select 'transactions_balance', txn_id from unbalanced
                 union all select 'wallet_balance_equals_entries', account_id from wallets
-                union all select 'creator_balance_equals_entries', account_id from creators"""
+                union all select 'creator_balance_equals_entries', account_id from creators
+                union all select 'debits_add_up', txn_id from debits"""
                 .formatted(scope.scopedTxns(), scope.legs(), ownerNotEqualEntries("'deposit', 'debit', 'refund'", "wallet:"),
                         ownerNotEqualEntries("'earning', 'payout'", "payable:creator:")),
                 rs -> {
                     result.get(rs.getString(1)).add(rs.getString(2));
                 });
         result.put("no_negative_wallet", jdbc.queryForList(negativeWalletsSql, String.class));
-        result.put("debits_add_up", jdbc.queryForList("""
-                with %s
-                select t.txn_id from scoped t where t.type = 'debit'
-                and (t.charge_cents <> t.collected_cents + t.uncollected_cents or t.amount_cents <> -t.collected_cents)
-                order by 1 limit 5""".formatted(scope.scopedTxns()), String.class));
         result.put("payouts_match_ledger", jdbc.queryForList("""
                 with returned as (
                     select refers_to as payout_id, sum(amount_cents) as cents from ledger_txn

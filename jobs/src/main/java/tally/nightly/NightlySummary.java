@@ -115,30 +115,22 @@ public class NightlySummary {
 
         Map<String, Object> money = new LinkedHashMap<>();
         long costUcents = ((Number) usage.get("cost_ucents")).longValue();
-        long[] debits = new long[3];
-        jdbc.query("""
-                select coalesce(sum(charge_cents), 0), coalesce(sum(collected_cents), 0), coalesce(sum(uncollected_cents), 0)
-                from ledger_txn where run_id = ? and type = 'debit'""", rs -> {
-            debits[0] = rs.getLong(1);
-            debits[1] = rs.getLong(2);
-            debits[2] = rs.getLong(3);
-        }, p.runId());
-        long earnings = count("select coalesce(sum(amount_cents), 0) from ledger_txn where run_id = ? and type = 'earning'", p.runId());
+        RunPostings posted = runPostings(p.runId());
         long expectedEarnings = expectedCreatorEarnings(p, rules);
         money.put("cost_cents", Money.roundToCents(costUcents));
-        money.put("charges_computed_cents", debits[0]);
-        money.put("debits_posted_cents", debits[1]);
-        money.put("uncollected_cents", debits[2]);
-        money.put("creator_earnings_cents", earnings);
+        money.put("charges_computed_cents", posted.chargeCents());
+        money.put("debits_posted_cents", posted.collectedCents());
+        money.put("uncollected_cents", posted.uncollectedCents());
+        money.put("creator_earnings_cents", posted.earningsCents());
 
         Map<String, Object> controls = new LinkedHashMap<>();
         controls.put("events_read_equal_rated_duplicates_rejected", read == rated + duplicates + rejected);
         controls.put("rated_events_stored", storedEvents == rated);
-        controls.put("charges_equal_debits_plus_uncollected", debits[0] == debits[1] + debits[2]);
-        controls.put("creator_earnings_equal_fee_complement", earnings == expectedEarnings);
+        controls.put("charges_equal_debits_plus_uncollected",
+                posted.chargeCents() == posted.collectedCents() + posted.uncollectedCents());
+        controls.put("creator_earnings_equal_fee_complement", posted.earningsCents() == expectedEarnings);
         controls.put("postings_equal_rounded_exact_charges", carriedRoundingMismatches(p).isEmpty()
-                && count("select coalesce(sum(exact_ucents), 0) from ledger_txn where run_id = ? and type = 'debit'", p.runId())
-                == ((Number) usage.get("charge_ucents")).longValue());
+                && posted.exactUcents() == ((Number) usage.get("charge_ucents")).longValue());
         controls.put("bot_spend_equals_charged_bot_messages", ((Number) usage.get("bot_charge_ucents")).longValue()
                 == count("select coalesce(sum(charge_ucents), 0) from bot_spend where arrival_date = ?", day));
         Map<String, List<String>> violations = await(ledgerViolations, "the ledger checks");
@@ -160,7 +152,7 @@ public class NightlySummary {
         summary.put("events", events);
         summary.put("money", money);
         summary.put("auto_reloads", reloads.totals(p.runId()));
-        summary.put("postings_made", count("select count(*) from ledger_txn where run_id = ?", p.runId()));
+        summary.put("postings_made", posted.transactions());
         summary.put("controls", controls);
         summary.put("controls_ok", ok);
         Map<String, Object> outputs = new LinkedHashMap<>();
@@ -206,15 +198,39 @@ public class NightlySummary {
         return value == null ? 0 : value;
     }
 
-    /** Creator earnings recomputed from this run's tool debits: collected less the fee on it. */
+    /** The run's transactions in all, its debits' sums and its creator earnings. */
+    private record RunPostings(long transactions, long chargeCents, long collectedCents, long uncollectedCents,
+                               long exactUcents, long earningsCents) {
+    }
+
+    /** One pass over the run's transactions (a 10M-event night: ~805k; five queries read them five times). */
+    private RunPostings runPostings(String runId) {
+        return jdbc.queryForObject("""
+                select count(*), coalesce(sum(charge_cents) filter (where type = 'debit'), 0),
+                       coalesce(sum(collected_cents) filter (where type = 'debit'), 0),
+                       coalesce(sum(uncollected_cents) filter (where type = 'debit'), 0),
+                       coalesce(sum(exact_ucents) filter (where type = 'debit'), 0),
+                       coalesce(sum(amount_cents) filter (where type = 'earning'), 0)
+                from ledger_txn where run_id = ?""", (rs, i) -> new RunPostings(rs.getLong(1), rs.getLong(2),
+                rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)), runId);
+    }
+
+    /**
+     * Creator earnings recomputed from this run's tool debits: collected less the fee on it, per
+     * debit. Debits of equal collected cents on one usage day have equal fees, so the database
+     * counts them and the fee is computed once per (cents, day): a few thousand rows, not a row
+     * per tool debit (~770k at 10M events).
+     */
     private long expectedCreatorEarnings(NightlyParameters p, RatingRules rules) {
         long[] total = new long[1];
         readOnly.executeWithoutResult(status -> streaming.query("""
-                select d.collected_cents, d.effective_date from ledger_txn d join tool t on t.tool_id = d.resource_id
-                where d.run_id = ? and d.type = 'debit'""", rs -> {
+                select d.collected_cents, d.effective_date, count(*) from ledger_txn d join tool t on t.tool_id = d.resource_id
+                where d.run_id = ? and d.type = 'debit' group by 1, 2""", rs -> {
             long collected = rs.getLong(1);
             LocalDate day = rs.getDate(2).toLocalDate();
-            total[0] += collected - Money.feeCents(collected, rules.feeFractionOn(day));
+            long debits = rs.getLong(3);
+            total[0] = Math.addExact(total[0],
+                    Math.multiplyExact(debits, collected - Money.feeCents(collected, rules.feeFractionOn(day))));
         }, p.runId()));
         return total[0];
     }
