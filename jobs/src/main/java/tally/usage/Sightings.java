@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * The event id of every accepted row of one arrival day, as a sighting: (id hash, row key, bucket,
@@ -287,35 +286,64 @@ final class Sightings implements AutoCloseable {
         }
     }
 
-    /** A k-way merge of sorted runs. */
+    /**
+     * A k-way merge of sorted runs: a binary heap of run indexes ordered by each run's head, whose
+     * top is replaced in place as its run advances (one sift down a sighting; a PriorityQueue's poll
+     * and add sifted twice, through a comparator, and was most of the dedup thread's time).
+     */
     static final class Merge implements AutoCloseable {
-        private record Head(Run run, Sighting sighting) {
-        }
-
         private final List<Run> runs;
-        private final PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> a.sighting.compareTo(b.sighting));
+        private final Sighting[] heads;
+        private final int[] heap;
+        private int size;
 
         private Merge(List<Run> runs) {
             this.runs = runs;
-            for (Run run : runs) {
-                Sighting first = new Sighting();
-                if (run.next(first)) {
-                    heads.add(new Head(run, first));
+            heads = new Sighting[runs.size()];
+            heap = new int[runs.size()];
+            for (int r = 0; r < runs.size(); r++) {
+                heads[r] = new Sighting();
+                if (runs.get(r).next(heads[r])) {
+                    heap[size++] = r;
                 }
+            }
+            for (int i = size / 2 - 1; i >= 0; i--) {
+                siftDown(i);
             }
         }
 
         /** Loads the next sighting in order into {@code into}; false when every run is exhausted. */
         boolean next(Sighting into) {
-            Head head = heads.poll();
-            if (head == null) {
+            if (size == 0) {
                 return false;
             }
-            into.copyFrom(head.sighting);
-            if (head.run.next(head.sighting)) {
-                heads.add(head);
+            int top = heap[0];
+            into.copyFrom(heads[top]);
+            if (!runs.get(top).next(heads[top])) {
+                heap[0] = heap[--size];
             }
+            siftDown(0);
             return true;
+        }
+
+        private void siftDown(int i) {
+            int run = heap[i];
+            Sighting head = heads[run];
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= size) {
+                    break;
+                }
+                if (child + 1 < size && heads[heap[child + 1]].compareTo(heads[heap[child]]) < 0) {
+                    child++;
+                }
+                if (heads[heap[child]].compareTo(head) >= 0) {
+                    break;
+                }
+                heap[i] = heap[child];
+                i = child;
+            }
+            heap[i] = run;
         }
 
         @Override
