@@ -92,9 +92,9 @@ public class NightlySteps {
         AccountPartition partition = AccountPartitioner.of(context.getStepContext().getStepExecution());
         RateAndPost.PartitionResult result = rateAndPost.run(p.date(), p.runId(), RulesLoader.load(settings.rulesDir()),
                 ReferenceData.load(jdbc), partition);
-        log.info("{}: partition {}: {} buckets ({} of other partitions; {} of its own done before), {} rated, {} capped, "
-                        + "{} wallets, {} ledger transactions", p.runId(), partition, result.buckets(), result.helped(),
-                result.skipped(), result.rated(), result.capped(), result.wallets(), result.txnsWritten());
+        log.info("{}: partition {}: {} buckets ({} of other partitions; {} of its own rated before or by another), {} rated, "
+                        + "{} capped, {} wallets, {} ledger transactions", p.runId(), partition, result.buckets(), result.helped(),
+                result.ownElsewhere(), result.rated(), result.capped(), result.wallets(), result.txnsWritten());
         contribution.incrementWriteCount(result.rated());
         return RepeatStatus.FINISHED;
     }

@@ -54,19 +54,16 @@ public class RateAndPost {
 
     /**
      * What one partition did: {@code buckets} rated and posted here, {@code helped} of them other
-     * partitions' (taken once this one's own were done), {@code skipped} of its own found done
-     * before (a restart).
+     * partitions' (taken once this one's own were done); {@code ownElsewhere}: its own buckets it
+     * did not rate (done before a restart, or taken by a partition that was done with its own).
      */
-    public record PartitionResult(int buckets, int helped, int skipped, long rated, long capped, int wallets,
+    public record PartitionResult(int buckets, int helped, int ownElsewhere, long rated, long capped, int wallets,
                                   int txnsWritten) {
     }
 
-    /** How a bucket went: rated and posted here, found done, or being rated by another partition. */
-    private enum Outcome { RATED, DONE_BEFORE, CLAIMED_ELSEWHERE }
-
-    private record BucketResult(Outcome outcome, long rated, long capped, int wallets, int txnsWritten) {
-        static final BucketResult DONE_BEFORE = new BucketResult(Outcome.DONE_BEFORE, 0, 0, 0, 0);
-        static final BucketResult CLAIMED_ELSEWHERE = new BucketResult(Outcome.CLAIMED_ELSEWHERE, 0, 0, 0, 0);
+    /** A bucket rated and posted here ({@code ratedHere}), or passed over: found done, or claimed by another partition. */
+    private record BucketResult(boolean ratedHere, long rated, long capped, int wallets, int txnsWritten) {
+        static final BucketResult PASSED_OVER = new BucketResult(false, 0, 0, 0, 0);
     }
 
     /**
@@ -77,7 +74,7 @@ public class RateAndPost {
                                AccountPartition partition) {
         int done = 0;
         int helped = 0;
-        int skipped = 0;
+        int ownElsewhere = 0;
         long rated = 0;
         long capped = 0;
         int wallets = 0;
@@ -85,10 +82,10 @@ public class RateAndPost {
         for (int bucket : Buckets.claimOrder(bucketsOf(day), partition.index(), partition.count())) {
             boolean own = Buckets.inPartition(bucket, partition.index(), partition.count());
             BucketResult r = newTransaction.execute(status -> rateAndPost(day, bucket, runId, rules, reference));
-            if (r.outcome() == Outcome.DONE_BEFORE && own) {
-                skipped++;
-            }
-            if (r.outcome() != Outcome.RATED) {
+            if (!r.ratedHere()) {
+                if (own) {
+                    ownElsewhere++;
+                }
                 continue;
             }
             done++;
@@ -100,7 +97,7 @@ public class RateAndPost {
             wallets += r.wallets();
             txns += r.txnsWritten();
         }
-        return new PartitionResult(done, helped, skipped, rated, capped, wallets, txns);
+        return new PartitionResult(done, helped, ownElsewhere, rated, capped, wallets, txns);
     }
 
     /** The day's bucket count, as staging chose it. */
@@ -121,11 +118,11 @@ public class RateAndPost {
         // wallets, partitions and the cluster.
         if (!Boolean.TRUE.equals(jdbc.queryForObject("select pg_try_advisory_xact_lock(?, ?)", Boolean.class,
                 (int) day.toEpochDay(), bucket))) {
-            return BucketResult.CLAIMED_ELSEWHERE;
+            return BucketResult.PASSED_OVER;
         }
         if (Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from rated_bucket where arrival_date = ? and bucket = ?)",
                 Boolean.class, arrival, bucket))) {
-            return BucketResult.DONE_BEFORE;
+            return BucketResult.PASSED_OVER;
         }
         BucketRating.Result r = new BucketRating(day, rules, reference, bots -> capHistory(day, bots))
                 .rate(stagedRows(day, bucket));
@@ -148,7 +145,7 @@ public class RateAndPost {
                     bot_charge_ucents, wallets_posted, txns_written)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)""", arrival, bucket, r.rated(), r.capped(), r.costUcents(),
                 r.chargeUcents(), r.botChargeUcents(), posted.wallets(), posted.txnsWritten());
-        return new BucketResult(Outcome.RATED, r.rated(), r.capped(), posted.wallets(), posted.txnsWritten());
+        return new BucketResult(true, r.rated(), r.capped(), posted.wallets(), posted.txnsWritten());
     }
 
     /**

@@ -68,6 +68,7 @@ class BucketClaimsIT {
             assertThat(rated).containsExactlyElementsOf(IntStream.range(0, buckets).filter(b -> b != claimed).boxed().toList());
             assertThat(first.buckets()).isEqualTo(buckets - 1);
             assertThat(first.helped()).as("partition 2's buckets but the claimed one").isEqualTo(buckets / 2 - 1);
+            assertThat(first.ownElsewhere()).isZero();
 
             // Its claimer gone (its transaction rolled back), the partition's restart rates it, and only it.
             try (PreparedStatement release = claimer.prepareStatement("select pg_advisory_unlock(?, ?)")) {
@@ -80,7 +81,7 @@ class BucketClaimsIT {
                     new AccountPartition(0, 2));
             assertThat(restart.buckets()).isEqualTo(1);
             assertThat(restart.helped()).isEqualTo(1);
-            assertThat(restart.skipped()).as("its own, rated before").isEqualTo((buckets + 1) / 2);
+            assertThat(restart.ownElsewhere()).as("its own, rated before").isEqualTo((buckets + 1) / 2);
             assertThat(jdbc.queryForObject("select count(*) from rated_bucket where arrival_date = ?", Integer.class,
                     java.sql.Date.valueOf(day))).isEqualTo(buckets);
             assertThat(jdbc.queryForObject("select count(*) from ledger_txn", Long.class))
