@@ -76,7 +76,7 @@ public final class BucketRating {
         List<UsageEvent> capped = new ArrayList<>();
         for (StagedBatch.Row row : rows) {
             UsageEvent e = row.event();
-            Bot bot = e.kind() == UsageKind.BOT_MESSAGE ? rater.bot(e.resourceId()) : null;
+            Bot bot = e.kind() == UsageKind.BOT_MESSAGE ? reference.bots().get(e.resourceId()) : null;
             if (bot != null && bot.hasCaps()) {
                 capped.add(e);
             } else {

@@ -1,8 +1,6 @@
 package tally.rating;
 
-import tally.infra.InstanceCache;
 import tally.money.Money;
-import tally.reference.Account;
 import tally.reference.AgentEndpoint;
 import tally.reference.Bot;
 import tally.reference.ReferenceData;
@@ -38,25 +36,13 @@ public final class Rater {
             REJECT_REASONS.stream().map(r -> "'" + r + "'").collect(Collectors.joining(", ", "(", ")"));
 
     private final RatingRules rules;
+    private final ReferenceData reference;
     /** provider -> model -> the rows that price it ({@link RatingRules#pricesOf}), filled as models are seen. */
     private final Map<String, Map<String, List<ModelPrice>>> pricesByProvider = new HashMap<>();
-    /** The reference data's maps, each behind a cache by key instance (one rater per thread). */
-    private final InstanceCache<Account> accounts;
-    private final InstanceCache<Bot> bots;
-    private final InstanceCache<AgentEndpoint> endpoints;
-    private final InstanceCache<Tool> tools;
 
     public Rater(RatingRules rules, ReferenceData reference) {
         this.rules = rules;
-        accounts = new InstanceCache<>(reference.accounts());
-        bots = new InstanceCache<>(reference.bots());
-        endpoints = new InstanceCache<>(reference.endpoints());
-        tools = new InstanceCache<>(reference.tools());
-    }
-
-    /** The bot of this id, or null: the reference data's, looked up through this rater's cache. */
-    public Bot bot(String botId) {
-        return bots.get(botId);
+        this.reference = reference;
     }
 
     /**
@@ -99,13 +85,13 @@ public final class Rater {
     }
 
     private Check check(UsageEvent event) {
-        if (accounts.get(event.accountId()) == null) {
+        if (!reference.accounts().containsKey(event.accountId())) {
             return Check.rejecting(new RatingOutcome.Rejected("unknown_account",
                     "account_id '" + event.accountId() + "' is not in accounts.csv"));
         }
         switch (event.kind()) {
             case BOT_MESSAGE -> {
-                Bot bot = bots.get(event.resourceId());
+                Bot bot = reference.bots().get(event.resourceId());
                 if (bot == null) {
                     return Check.rejecting(unknownResource(event, "bot"));
                 }
@@ -116,7 +102,7 @@ public final class Rater {
                 return cost.problem() != null ? Check.rejecting(cost.problem()) : new Check(null, bot, null, null, cost.ucents());
             }
             case AGENT_RUN -> {
-                AgentEndpoint endpoint = endpoints.get(event.resourceId());
+                AgentEndpoint endpoint = reference.endpoints().get(event.resourceId());
                 if (endpoint == null) {
                     return Check.rejecting(unknownResource(event, "agent endpoint"));
                 }
@@ -128,7 +114,7 @@ public final class Rater {
                         : new Check(null, null, endpoint, null, cost.ucents());
             }
             case TOOL_CALL -> {
-                Tool tool = tools.get(event.resourceId());
+                Tool tool = reference.tools().get(event.resourceId());
                 return tool == null ? Check.rejecting(unknownResource(event, "tool")) : new Check(null, null, null, tool, 0);
             }
             default -> {
