@@ -69,20 +69,58 @@ public class UsageCarries {
         return carries;
     }
 
-    /** Keeps the state after a nightly run's postings, recording what the run added to each key. */
-    public void keepNightly(List<Change> changes, String runId) {
-        write(changes, runId);
+    /**
+     * Keeps the state after a nightly run's postings, recording what the run added to each key:
+     * {@code newKeys} had no row ({@link #before} found none), {@code keptKeys} had one. Both are
+     * read and written under the wallets' locks, so a plain insert and a plain update each say what
+     * is there; a key whose row came or went in between fails the bucket (a unique violation, or an
+     * update that found fewer rows) instead of being merged. The upsert form costs a further
+     * primary-key probe per row (805k new keys a 10M-event night: 4.6-4.8 s against 2.9 s).
+     */
+    public void keepNightly(List<Change> newKeys, List<Change> keptKeys, String runId) {
+        if (!newKeys.isEmpty()) {
+            jdbc.update("""
+                    insert into usage_carry (payer_account_id, usage_month, resource_id, exact_ucents, posted_cents,
+                                             last_run_id, last_exact_ucents, last_posted_cents)
+                    select k.payer_account_id, k.usage_month, k.resource_id, k.exact_ucents, k.posted_cents, ?,
+                           k.added_exact, k.added_posted
+                    from %s order by 1, 2, 3""".formatted(KEYS), withKeys(runId, newKeys));
+        }
+        if (!keptKeys.isEmpty()) {
+            int updated = jdbc.update("""
+                    update usage_carry c set exact_ucents = k.exact_ucents, posted_cents = k.posted_cents, last_run_id = ?,
+                        last_exact_ucents = k.added_exact, last_posted_cents = k.added_posted
+                    from %s
+                    where c.payer_account_id = k.payer_account_id and c.usage_month = k.usage_month
+                      and c.resource_id = k.resource_id""".formatted(KEYS), withKeys(runId, keptKeys));
+            if (updated != keptKeys.size()) {
+                throw new IllegalStateException(runId + ": " + (keptKeys.size() - updated)
+                        + " carried-rounding rows read under the wallets' locks are gone");
+            }
+        }
     }
 
     /** Keeps the state after a rerun's corrections (the last nightly's own contribution is left as it was). */
     public void keepCorrected(List<Change> changes) {
-        write(changes, null);
-    }
-
-    private void write(List<Change> changes, String nightlyRunId) {
         if (changes.isEmpty()) {
             return;
         }
+        jdbc.update("""
+                insert into usage_carry (payer_account_id, usage_month, resource_id, exact_ucents, posted_cents)
+                select k.payer_account_id, k.usage_month, k.resource_id, k.exact_ucents, k.posted_cents
+                from %s order by 1, 2, 3
+                on conflict (payer_account_id, usage_month, resource_id) do update
+                set exact_ucents = excluded.exact_ucents, posted_cents = excluded.posted_cents""".formatted(KEYS),
+                withKeys(null, changes));
+    }
+
+    /** The changes as a FROM item {@code k}, from the array parameters of {@link #withKeys}. */
+    private static final String KEYS = """
+            unnest(?::text[], ?::date[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                as k(payer_account_id, usage_month, resource_id, exact_ucents, posted_cents, added_exact, added_posted)""";
+
+    /** The parameters of a statement over {@link #KEYS}: {@code first} (when not null), then the changes' columns. */
+    private static Object[] withKeys(String first, List<Change> changes) {
         int n = changes.size();
         Object[] payers = new Object[n];
         List<LocalDate> months = new ArrayList<>(n);
@@ -101,23 +139,13 @@ public class UsageCarries {
             addedExact[i] = c.addedExactUcents();
             addedPosted[i] = c.addedPostedCents();
         }
-        String keepLastRun = nightlyRunId == null ? "" : """
-                , last_run_id = excluded.last_run_id, last_exact_ucents = excluded.last_exact_ucents,
-                last_posted_cents = excluded.last_posted_cents""";
-        jdbc.update("""
-                insert into usage_carry (payer_account_id, usage_month, resource_id, exact_ucents, posted_cents,
-                                         last_run_id, last_exact_ucents, last_posted_cents)
-                select k.payer_account_id, k.usage_month, k.resource_id, k.exact_ucents, k.posted_cents, ?::text,
-                       case when ?::text is not null then k.added_exact end,
-                       case when ?::text is not null then k.added_posted end
-                from unnest(?::text[], ?::date[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
-                    as k(payer_account_id, usage_month, resource_id, exact_ucents, posted_cents, added_exact, added_posted)
-                order by 1, 2, 3
-                on conflict (payer_account_id, usage_month, resource_id) do update
-                set exact_ucents = excluded.exact_ucents, posted_cents = excluded.posted_cents%s""".formatted(keepLastRun),
-                nightlyRunId, nightlyRunId, nightlyRunId,
-                new SqlArrayValue("text", payers), SqlDates.array(months), new SqlArrayValue("text", resources),
+        List<Object> parameters = new ArrayList<>();
+        if (first != null) {
+            parameters.add(first);
+        }
+        parameters.addAll(List.of(new SqlArrayValue("text", payers), SqlDates.array(months), new SqlArrayValue("text", resources),
                 new SqlArrayValue("bigint", exact), new SqlArrayValue("bigint", posted),
-                new SqlArrayValue("bigint", addedExact), new SqlArrayValue("bigint", addedPosted));
+                new SqlArrayValue("bigint", addedExact), new SqlArrayValue("bigint", addedPosted)));
+        return parameters.toArray();
     }
 }

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * wallets in account order, each wallet's debits in (usage day, resource) order, each the
  * carried-rounding amount of its (wallet, resource, month). A fixed number of statements per
  * bucket: the locks in one, the carried-rounding state and the balances in one read each, the
- * ledger rows and the kept state in three writes ({@link LedgerStore#postAll}, {@link UsageCarries}).
+ * ledger rows and the kept state in four writes ({@link LedgerStore#postNew}, {@link UsageCarries}).
  * A bucket commits with its marker, so a restarted run finds each wallet either fully posted
  * (its bucket is skipped) or not at all.
  */
@@ -65,7 +65,8 @@ public class UsagePosting {
 
         List<LedgerTxn> txns = new ArrayList<>();
         List<UsageDebits.ToolCollected> tools = new ArrayList<>();
-        List<UsageCarries.Change> carryChanges = new ArrayList<>();
+        List<UsageCarries.Change> newChanges = new ArrayList<>(); // keys without a kept row yet
+        List<UsageCarries.Change> keptChanges = new ArrayList<>();
         for (String payer : payers) {
             Map<UsageDebits.CarryKey, CarriedRounding> payerCarries = carries.computeIfAbsent(payer, p -> new HashMap<>());
             Map<UsageDebits.CarryKey, CarriedRounding> before = new HashMap<>();
@@ -75,13 +76,14 @@ public class UsagePosting {
             txns.addAll(plan.txns());
             tools.addAll(plan.toolsCollected());
             for (UsageDebits.CarryKey key : keys.get(payer)) {
-                carryChanges.add(UsageCarries.Change.of(payer, key, before.getOrDefault(key, new CarriedRounding(0, 0)),
-                        payerCarries.get(key)));
+                UsageCarries.Change change = UsageCarries.Change.of(payer, key,
+                        before.getOrDefault(key, new CarriedRounding(0, 0)), payerCarries.get(key));
+                (before.containsKey(key) ? keptChanges : newChanges).add(change);
             }
         }
-        int written = ledger.postAll(txns).size();
-        usageCarries.keepNightly(carryChanges, runId);
-        return new PostingResult(payers.size(), written, tools);
+        ledger.postNew(txns);
+        usageCarries.keepNightly(newChanges, keptChanges, runId);
+        return new PostingResult(payers.size(), txns.size(), tools);
     }
 
     /**

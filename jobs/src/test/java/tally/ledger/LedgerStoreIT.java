@@ -3,6 +3,7 @@ package tally.ledger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import tally.money.Money;
@@ -15,7 +16,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** One write path for one transaction or many: only new ids are written, legs numbered in order. */
+/**
+ * One write path for one transaction or many: only new ids are written, legs numbered in order; or,
+ * for writes known to be new, every one of them or none.
+ */
 class LedgerStoreIT {
 
     static final LocalDate DAY = LocalDate.of(2026, 3, 2);
@@ -83,6 +87,20 @@ class LedgerStoreIT {
                 "test:earning/2/payable:creator:acct_creator/299",
                 "test:earning/3/" + LedgerAccounts.REVENUE_MARKETPLACE_FEE + "/1");
         assertThat(ledger.walletBalanceCents("wallet:acct_test")).isEqualTo(1000 - 300 + 700 + 500);
+    }
+
+    @Test
+    void postingAsNewRefusesAnIdAlreadyWrittenAndWritesNoneOfTheOthers() {
+        LedgerTxn first = deposit("test:deposit", 1000);
+        ledger.postNew(List.of(first, debit("test:debit", 300)));
+        assertThat(ledger.walletBalanceCents("wallet:acct_test")).isEqualTo(700);
+
+        assertThatThrownBy(() -> ledger.postNew(List.of(deposit("test:deposit-2", 500), first)))
+                .isInstanceOf(DuplicateKeyException.class).hasMessageContaining("test:deposit");
+        assertThat(ledger.exists("test:deposit-2")).isFalse();
+        assertThat(jdbc.queryForObject("select count(*) from ledger_entry where txn_id like 'test:%'", Long.class))
+                .isEqualTo(4);
+        assertThat(ledger.walletBalanceCents("wallet:acct_test")).isEqualTo(700);
     }
 
     @Test
