@@ -1,18 +1,21 @@
 package tally.infra;
 
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.bytes.DirectByteBufferAllocator;
 import org.apache.parquet.VersionParser;
+import org.apache.parquet.bytes.DirectByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.filter2.columnindex.ColumnIndexStore;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -29,7 +32,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -74,8 +76,17 @@ public final class ParquetBatchReader implements Closeable {
         this.writerVersion = writerVersion(file.getFooter().getFileMetaData().getCreatedBy());
     }
 
+    /** The writer's version, for parquet-column's workarounds of old writers' bugs; null when the footer does not say. */
+    private static VersionParser.ParsedVersion writerVersion(String createdBy) {
+        try {
+            return VersionParser.parse(createdBy);
+        } catch (VersionParser.VersionParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
     public static ParquetBatchReader open(Path file) throws IOException {
-        return open(new LocalInputFile(file));
+        return open(new LocalFileInput(file));
     }
 
     /** A Parquet file in memory; the bytes are read in place. */
@@ -95,15 +106,6 @@ public final class ParquetBatchReader implements Closeable {
                 .withAllocator(DirectByteBufferAllocator.getInstance())
                 .build();
         return new ParquetBatchReader(ParquetFileReader.open(file, options));
-    }
-
-    /** The writer's version, for parquet-column's workarounds of old writers' bugs; null when the footer does not say. */
-    private static VersionParser.ParsedVersion writerVersion(String createdBy) {
-        try {
-            return VersionParser.parse(createdBy);
-        } catch (VersionParser.VersionParseException | RuntimeException e) {
-            return null;
-        }
     }
 
     public MessageType schema() {
@@ -150,29 +152,82 @@ public final class ParquetBatchReader implements Closeable {
      * @throws IllegalArgumentException as {@link #column(String)}
      */
     public Batches read(int rowGroup, List<String> columns) throws IOException {
+        return read(rowGroup, 0, rowGroups.get(rowGroup).rows(), columns);
+    }
+
+    /**
+     * Batches of the named columns over rows {@code [fromRow, fromRow + rows)} of one row group
+     * (counted from the group's first row), in the order of {@code columns}. Only the pages holding
+     * those rows are read when the range is not the whole group, which needs the file's offset
+     * indexes ({@link #canReadRanges}); each column's reader skips the rows of its pages outside the
+     * range, so the columns stay row-aligned though their pages are not.
+     *
+     * @throws IllegalArgumentException as {@link #column(String)}, or for a range outside the group
+     */
+    public Batches read(int rowGroup, long fromRow, long rows, List<String> columns) throws IOException {
         if (Set.copyOf(columns).size() != columns.size()) {
             throw new IllegalArgumentException("a column is asked for twice: " + columns);
         }
         RowGroup group = rowGroups.get(rowGroup);
+        if (fromRow < 0 || rows < 0 || fromRow + rows > group.rows()) {
+            throw new IllegalArgumentException("rows " + fromRow + " to " + (fromRow + rows) + " are not in row group "
+                    + rowGroup + " of " + group.rows() + " rows");
+        }
         List<Column> values = new ArrayList<>(columns.size());
         for (String name : columns) {
             PrimitiveType type = column(name);
             values.add(new Column(name, type, type == null ? null : schema.getColumnDescription(new String[]{name})));
         }
-        if (group.rows() == 0) {
-            return new Batches(group, values, null);
+        long firstRow = group.firstRow() + fromRow;
+        if (rows == 0) {
+            return new Batches(firstRow, 0, values, null);
         }
-        file.setRequestedSchema(values.stream().map(c -> c.descriptor).filter(Objects::nonNull).toList());
-        PageReadStore pages = file.readRowGroup(rowGroup);
+        List<Column> present = values.stream().filter(c -> c.descriptor != null).toList();
+        file.setRequestedSchema(present.stream().map(c -> c.descriptor).toList());
+        PageReadStore pages = rows == group.rows() ? file.readRowGroup(rowGroup)
+                : file.readFilteredRowGroup(rowGroup, RowRanges.builder().addSelectedRange(fromRow, fromRow + rows - 1).build());
         try {
-            for (Column column : values) {
-                column.attach(pages, writerVersion);
+            ColumnIndexStore indexes = rows < group.rows() ? file.getColumnIndexStore(rowGroup) : null;
+            for (Column column : present) {
+                column.reader = new ColumnReaderImpl(column.descriptor, pages.getPageReader(column.descriptor),
+                        column.converter(), writerVersion);
+                if (indexes != null) {
+                    // The column's pages start at its first page holding the range's first row: skip to it.
+                    OffsetIndex pagesIndex = indexes.getOffsetIndex(ColumnPath.get(column.name));
+                    int page = 0;
+                    while (page + 1 < pagesIndex.getPageCount() && pagesIndex.getFirstRowIndex(page + 1) <= fromRow) {
+                        page++;
+                    }
+                    column.skip(fromRow - pagesIndex.getFirstRowIndex(page));
+                }
             }
         } catch (RuntimeException e) {
             pages.close();
             throw e;
         }
-        return new Batches(group, values, pages);
+        return new Batches(firstRow, rows, values, pages);
+    }
+
+    /**
+     * Whether a range of a row group's rows can be read without reading the whole group: every one
+     * of these columns that the file has comes with an offset index (parquet-java writes them;
+     * some writers do not).
+     */
+    public boolean canReadRanges(int rowGroup, List<String> columns) {
+        ColumnIndexStore indexes = file.getColumnIndexStore(rowGroup);
+        for (String name : columns) {
+            if (column(name) == null) {
+                continue;
+            }
+            try {
+                if (indexes.getOffsetIndex(ColumnPath.get(name)) == null) {
+                    return false;
+                }
+            } catch (ColumnIndexStore.MissingOffsetIndexException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -186,7 +241,7 @@ public final class ParquetBatchReader implements Closeable {
         ABSENT, BOOLEAN, INT, LONG, TEXT
     }
 
-    /** The batches of one row group; the values of a batch are valid until the next call to {@link #next()}. */
+    /** The batches of one row group or range of it; the values of a batch are valid until the next call to {@link #next()}. */
     public static final class Batches implements AutoCloseable {
         private final List<Column> columns;
         private final PageReadStore pages;
@@ -195,11 +250,11 @@ public final class ParquetBatchReader implements Closeable {
         private long firstRow;
         private int size;
 
-        private Batches(RowGroup group, List<Column> columns, PageReadStore pages) {
+        private Batches(long firstRow, long rows, List<Column> columns, PageReadStore pages) {
             this.columns = columns;
             this.pages = pages;
-            this.nextRow = group.firstRow();
-            this.endRow = group.firstRow() + group.rows();
+            this.nextRow = firstRow;
+            this.endRow = firstRow + rows;
         }
 
         /** Reads the next batch of every column; false when the row group has no rows left. */
@@ -312,10 +367,14 @@ public final class ParquetBatchReader implements Closeable {
             return texts[row];
         }
 
-        /** Starts reading this column's chunk of a row group (nothing to read when absent). */
-        private void attach(PageReadStore pages, VersionParser.ParsedVersion writerVersion) {
-            if (descriptor != null) {
-                reader = new ColumnReaderImpl(descriptor, pages.getPageReader(descriptor), converter(), writerVersion);
+        /** Passes over the next {@code rows} rows without reading their values. */
+        private void skip(long rows) {
+            int maxDefinitionLevel = descriptor.getMaxDefinitionLevel();
+            for (long r = 0; r < rows; r++) {
+                if (reader.getCurrentDefinitionLevel() == maxDefinitionLevel) {
+                    reader.skip();
+                }
+                reader.consume();
             }
         }
 

@@ -33,7 +33,7 @@ public final class UsageFileReader implements Iterator<RawRow>, Closeable {
     public UsageFileReader(InputUnit unit) {
         if (UsageFiles.isParquet(unit.file())) {
             ParquetUsageRows parquet = new ParquetUsageRows(unit.file(), unit.displayName());
-            parquet.onlyRowGroup(unit);
+            parquet.onlyUnit(unit);
             this.rows = parquet;
         } else if (unit.rowGroup() == 0) {
             this.rows = new AvroUsageRows(unit.file(), unit.displayName());
@@ -43,15 +43,14 @@ public final class UsageFileReader implements Iterator<RawRow>, Closeable {
     }
 
     /**
-     * The units of a file, in file order: its Parquet row groups, or the whole Avro file (whose rows
-     * are counted here). Checks the file as opening it for reading does.
+     * The units of a file, in file order: its Parquet row groups, each cut into near-equal ranges
+     * where the file allows ({@link ParquetUsageRows#ROWS_PER_UNIT}), or the whole Avro file (whose
+     * rows are counted here). Checks the file as opening it for reading does.
      */
     public static List<InputUnit> units(Path file, String displayName) {
         if (UsageFiles.isParquet(file)) {
             try (ParquetUsageRows parquet = new ParquetUsageRows(file, displayName)) {
-                return parquet.rowGroups().stream()
-                        .map(g -> new InputUnit(file, displayName, g.index(), g.firstRow(), g.rows()))
-                        .toList();
+                return parquet.units();
             } catch (IOException e) {
                 throw UsageRows.unreadable(file, 0, e);
             }

@@ -133,6 +133,61 @@ class ParquetBatchReaderTest {
     }
 
     @Test
+    void rangesOfARowGroupReadTheirRowsAlignedAcrossColumnsWhosePagesEndApart() throws IOException {
+        int rows = 10_000;
+        // 1 KiB pages, their size checked after every value: 128 longs a page, dictionary ids and
+        // texts in pages that end elsewhere.
+        Path file = ParquetTestFiles.write(tmp.resolve("t.parquet"),
+                "message t { required int64 n; optional binary few (STRING); optional binary text (STRING); }",
+                b -> b.withPageSize(1024).withMinRowCountForPageSizeCheck(1).withMaxRowCountForPageSizeCheck(1)
+                        .withRowGroupRowCountLimit(rows), rows, (g, i) -> {
+                    g.add("n", (long) i);
+                    if (i % 3 != 0) {
+                        g.add("few", "few-" + i % 5);
+                    }
+                    g.add("text", "text-" + i);
+                });
+        List<String> columns = List.of("text", "n", "absent", "few");
+        assertThat(List.of(pages(file, 0), pages(file, 1), pages(file, 2))).as("pages of n, few, text")
+                .allMatch(pages -> pages > 3).doesNotHaveDuplicates();
+
+        try (ParquetBatchReader reader = ParquetBatchReader.open(file)) {
+            assertThat(reader.rowGroups()).hasSize(1);
+            assertThat(reader.canReadRanges(0, columns)).isTrue();
+            List<Long> firstRows = new ArrayList<>();
+            List<Long> seen = new ArrayList<>();
+            for (long[] range : new long[][] {{0, 3_001}, {3_001, 0}, {3_001, 3_999}, {7_000, 3_000}}) {
+                try (Batches batches = reader.read(0, range[0], range[1], columns)) {
+                    while (batches.next()) {
+                        firstRows.add(batches.firstRow());
+                        for (int r = 0; r < batches.size(); r++) {
+                            long n = batches.column(1).longValue(r);
+                            assertThat(n).as("row %d of the batch from %d", r, batches.firstRow()).isEqualTo(batches.firstRow() + r);
+                            assertThat(batches.column(0).text(r)).isEqualTo("text-" + n);
+                            assertThat(batches.column(2).isNull(r)).isTrue();
+                            assertThat(batches.column(3).isNull(r) ? null : batches.column(3).text(r))
+                                    .isEqualTo(n % 3 == 0 ? null : "few-" + n % 5);
+                            seen.add(n);
+                        }
+                    }
+                }
+            }
+            assertThat(seen).hasSize(rows).isSorted().doesNotHaveDuplicates();
+            assertThat(firstRows).as("one batch a range, none for the empty one").containsExactly(0L, 3_001L, 7_000L);
+        }
+    }
+
+    @Test
+    void aRangeOutsideItsRowGroupIsRefused() throws IOException {
+        Path file = ParquetTestFiles.write(tmp.resolve("t.parquet"), "message t { required int64 n; }", 10,
+                (g, i) -> g.add("n", (long) i));
+        try (ParquetBatchReader reader = ParquetBatchReader.open(file)) {
+            assertThatThrownBy(() -> reader.read(0, 8, 3, List.of("n"))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("rows 8 to 11 are not in row group 0 of 10 rows");
+        }
+    }
+
+    @Test
     void aFileInMemoryReadsAsTheSameFileOnDisk() throws IOException {
         Path file = ParquetTestFiles.write(tmp.resolve("t.parquet"), "message t { optional binary s (STRING); required int32 n; }",
                 b -> b.withRowGroupRowCountLimit(1_000), 2_500, (g, i) -> {
@@ -233,6 +288,13 @@ class ParquetBatchReaderTest {
         try (ParquetFileReader parquet = ParquetFileReader.open(new LocalInputFile(file),
                 ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
             return parquet.getRowGroups().get(rowGroup).getColumns().get(column);
+        }
+    }
+
+    private static int pages(Path file, int column) throws IOException {
+        try (ParquetFileReader parquet = ParquetFileReader.open(new LocalInputFile(file),
+                ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+            return parquet.readOffsetIndex(parquet.getRowGroups().get(0).getColumns().get(column)).getPageCount();
         }
     }
 }

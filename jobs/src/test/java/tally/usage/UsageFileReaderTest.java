@@ -281,8 +281,13 @@ class UsageFileReaderTest {
         assertThat(rows).hasSize(300).last().extracting(RawRow::sourceRow).isEqualTo(300L);
 
         List<InputUnit> units = UsageFileReader.units(file, NAME);
-        assertThat(readAll(units.get(2))).hasSize(300);
-        assertThatThrownBy(() -> readAll(units.get(1))).isInstanceOf(BadInputException.class)
+        long lastGroupRows = 0;
+        for (InputUnit unit : units.stream().filter(u -> u.rowGroup() == 2).toList()) {
+            lastGroupRows += readAll(unit).size();
+        }
+        assertThat(lastGroupRows).isEqualTo(300);
+        InputUnit damaged = units.stream().filter(u -> u.rowGroup() == 1).findFirst().orElseThrow();
+        assertThatThrownBy(() -> readAll(damaged)).isInstanceOf(BadInputException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("after row 300");
     }
 
@@ -295,16 +300,28 @@ class UsageFileReaderTest {
     }
 
     @Test
-    void aParquetFileIsOneUnitPerRowGroupAndItsUnitsReadAsTheWholeFileWithFileRowNumbers() throws IOException {
+    void aParquetFileIsItsRowGroupsCutIntoNearEqualUnitsThatReadAsTheWholeFileWithFileRowNumbers() throws IOException {
+        long perUnit = ParquetUsageRows.ROWS_PER_UNIT;
+        int groupRows = (int) (2 * perUnit + perUnit / 2);
+        int fileRows = 2 * groupRows + groupRows / 5;
         Path file = ParquetTestFiles.write(tmp.resolve("x.parquet"), "message usage { " + ID_AND_TIME + " optional int64 quantity; }",
-                b -> b.withRowGroupRowCountLimit(10_000), 25_000, idAndTime((g, i) -> g.add("quantity", (long) i)));
+                b -> b.withRowGroupRowCountLimit(groupRows).withPageRowCountLimit(100), fileRows,
+                idAndTime((g, i) -> g.add("quantity", (long) i)));
 
         List<InputUnit> units = UsageFileReader.units(file, NAME);
 
-        assertThat(units).containsExactly(new InputUnit(file, NAME, 0, 0, 10_000), new InputUnit(file, NAME, 1, 10_000, 10_000),
-                new InputUnit(file, NAME, 2, 20_000, 5_000));
+        // 2.5 units' rows: three near-equal units; a fifth of it: one
+        long third = groupRows / 3;
+        assertThat(units).containsExactly(
+                new InputUnit(file, NAME, 0, 0, third), new InputUnit(file, NAME, 0, third, 2L * groupRows / 3 - third),
+                new InputUnit(file, NAME, 0, 2L * groupRows / 3, groupRows - 2L * groupRows / 3),
+                new InputUnit(file, NAME, 1, groupRows, third), new InputUnit(file, NAME, 1, groupRows + third, 2L * groupRows / 3 - third),
+                new InputUnit(file, NAME, 1, groupRows + 2L * groupRows / 3, groupRows - 2L * groupRows / 3),
+                new InputUnit(file, NAME, 2, 2L * groupRows, groupRows / 5));
         List<RawRow> byUnit = new ArrayList<>();
-        for (InputUnit unit : List.of(units.get(2), units.get(0), units.get(1))) {
+        List<InputUnit> shuffled = new ArrayList<>(units);
+        java.util.Collections.reverse(shuffled);
+        for (InputUnit unit : shuffled) {
             List<RawRow> rows = readAll(unit);
             assertThat(rows).hasSize((int) unit.rows());
             assertThat(rows.get(0).sourceRow()).isEqualTo(unit.firstRow() + 1);
@@ -313,7 +330,7 @@ class UsageFileReaderTest {
         byUnit.sort(Comparator.comparingLong(RawRow::sourceRow));
         List<RawRow> whole = readAll(file);
         assertThat(byUnit).isEqualTo(whole);
-        assertThat(whole).hasSize(25_000).allSatisfy(r -> {
+        assertThat(whole).hasSize(fileRows).allSatisfy(r -> {
             assertThat(r.eventId()).isEqualTo("evt-" + (r.sourceRow() - 1));
             assertThat(r.quantity()).isEqualTo(r.sourceRow() - 1);
         });
