@@ -44,7 +44,8 @@ final class ParquetUsageRows extends UsageRows {
     private int current;
     /** Number (1-based, over the whole file) of the last row handed out, or of the row before the first row group read. */
     private long lastRow;
-    /** Rows of the unit read ({@link #onlyUnit}), from row {@code lastRow + 1}; -1: whole row groups. */
+    /** The unit read ({@link #onlyUnit}): its first row within its row group, and its rows (-1: whole row groups). */
+    private long unitFromRow;
     private long unitRows = -1;
 
     /** Opens the file and checks the types of Tally's columns; reads no rows yet, and every row group by default. */
@@ -130,6 +131,7 @@ final class ParquetUsageRows extends UsageRows {
         nextRowGroup = unit.rowGroup();
         endRowGroup = unit.rowGroup() + 1;
         lastRow = unit.firstRow();
+        unitFromRow = unit.firstRow() - group.firstRow();
         unitRows = unit.rows();
     }
 
@@ -148,7 +150,7 @@ final class ParquetUsageRows extends UsageRows {
                     return false;
                 }
                 batches = unitRows < 0 ? parquet.read(nextRowGroup, COLUMNS)
-                        : parquet.read(nextRowGroup, lastRow - parquet.rowGroups().get(nextRowGroup).firstRow(), unitRows, COLUMNS);
+                        : parquet.read(nextRowGroup, unitFromRow, unitRows, COLUMNS);
                 nextRowGroup++;
             }
         } catch (IOException | RuntimeException e) {
