@@ -4,16 +4,26 @@ import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import tally.testing.Cli;
 import tally.testing.RatedEvents;
+import tally.infra.TallyConfig;
+import tally.rules.RulesLoader;
 import tally.testing.SampleRun;
+import tally.usage.RowValidator;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * State the nightly keeps next to the data so that later nights read one row per key instead of
@@ -71,5 +81,39 @@ class KeptStateIT {
         JsonNode offending = verify.json().get("invariants").get("usage_carry_equals_usage_and_postings");
         assertThat(offending.get(0).asText())
                 .isEqualTo(first.get("payer_account_id") + "/" + first.get("resource_id") + "/" + first.get("usage_month"));
+    }
+
+    /**
+     * The nightly's own control of carried rounding: a key whose kept state does not match what
+     * the night's debits added to it (last_posted_cents), or whose kept cents are not its rounded
+     * exact charges (posted_cents), fails the run's summary and is named.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"last_posted_cents", "posted_cents"})
+    void theNightsSummaryFailsOnAndNamesAKeyWhoseKeptStateDoesNotHold(String tamperedColumn) throws Exception {
+        LocalDate day = LocalDate.parse(SampleRun.DAYS.get(SampleRun.DAYS.size() - 1));
+        String runId = "nightly:" + day;
+        Map<String, Object> key = jdbc.queryForMap("""
+                select payer_account_id, resource_id, usage_month from usage_carry where last_run_id = ? order by 1, 2, 3
+                limit 1""", runId);
+        jdbc.update("update usage_carry set " + tamperedColumn + " = " + tamperedColumn + " + 1"
+                + " where payer_account_id = ? and resource_id = ? and usage_month = ?",
+                key.get("payer_account_id"), key.get("resource_id"), key.get("usage_month"));
+        jdbc.update("delete from run_summary where run_id = ?", runId); // so that the summary is computed again
+        Path runDir = home.resolve("summary-again");
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(TallyConfig.class)
+                .properties(Map.of("tally.db.url", cli.dbUrl(), "tally.home", home.toString(), "tally.rules", Cli.RULES.toString()))
+                .logStartupInfo(false).registerShutdownHook(false).run()) {
+            NightlyParameters parameters = new NightlyParameters(day, Cli.SAMPLE.resolve("usage"),
+                    NightlyParameters.DEFAULT_MAX_REJECT_RATE, RowValidator.DEFAULT_LATENESS);
+            assertThatThrownBy(() -> app.getBean(NightlySummary.class).write(parameters, runDir, null,
+                    RulesLoader.load(Cli.RULES)))
+                    .hasMessageContaining("postings_equal_rounded_exact_charges=false")
+                    .hasMessageContaining(key.get("payer_account_id") + "/" + key.get("resource_id") + "/" + key.get("usage_month"));
+        }
+        JsonNode summary = tally.cli.Json.mapper()
+                .readTree(Files.readString(runDir.resolve("summary.json")));
+        assertThat(summary.get("controls").get("postings_equal_rounded_exact_charges").asBoolean()).isFalse();
+        assertThat(summary.get("controls_ok").asBoolean()).isFalse();
     }
 }
