@@ -9,13 +9,20 @@
 -- (payer, resource, usage day), daily bot analytics.
 -- Not done here: spending caps (sequential per bot), carried rounding against earlier postings,
 -- the double-entry ledger, rejects file. DuckDB therefore does strictly less work than Tally.
+--
+-- Written as DuckDB is fastest at it (session 12): the file is read once, only the columns the rating
+-- uses, straight into the deduplicated table, and insertion order is not kept (nothing here depends
+-- on it; the dedup orders by file name and row number itself). Until session 12 the whole file,
+-- all columns and its name on every row, was first copied into a temp table and deduplicated from
+-- there: ~10 GB resident and 75-81 s on this VM (57 s of it in the kernel: 3.0M page faults),
+-- against ~4 GB and 30-33 s this way, with the same totals.
 
-create temp table raw as
-select *, filename as source_file, file_row_number as source_row
-from read_parquet('${usage}/*.parquet', filename = true, file_row_number = true);
+set preserve_insertion_order = false;
 
 create temp table accepted as
-select * from raw
+select event_id, occurred_at, kind, account_id, resource_id, provider, model, billing_mode, conversation_id,
+       end_user_id, status, tokens_input, tokens_output, quantity
+from read_parquet('${usage}/*.parquet', filename = true, file_row_number = true)
 where event_id is not null and event_id <> '' and occurred_at is not null and account_id is not null
   and status in ('success', 'failed')
   and occurred_at >= timestamptz '${day} 00:00:00+00' - interval 35 days
@@ -25,7 +32,7 @@ where event_id is not null and event_id <> '' and occurred_at is not null and ac
   and coalesce(tokens_input, 0) >= 0 and coalesce(tokens_output, 0) >= 0 and coalesce(quantity, 0) >= 0
   and (kind not in ('bot_message', 'agent_run')
        or (provider is not null and model is not null and tokens_input is not null and tokens_output is not null))
-qualify row_number() over (partition by event_id order by source_file, source_row) = 1;
+qualify row_number() over (partition by event_id order by filename, file_row_number) = 1;
 
 create temp table prices as
 select provider, model, effective_from::timestamptz as effective_from, effective_to::timestamptz as effective_to,
@@ -95,7 +102,7 @@ select resource_id as bot_id, usage_date, count(*) as messages_received,
 from rated where kind = 'bot_message'
 group by all;
 
-select (select count(*) from raw) as rows_read,
+select (select count(*) from read_parquet('${usage}/*.parquet')) as rows_read,
        (select count(*) from rated) as rated,
        (select sum(cost_ucents) from rated)::bigint as cost_ucents,
        (select count(*) from postings) as postings,

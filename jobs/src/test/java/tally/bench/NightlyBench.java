@@ -275,11 +275,15 @@ public final class NightlyBench implements Callable<Integer> {
             s.execute("set threads = " + duckdbThreads);
             s.execute("set TimeZone = 'UTC'");
             Map<String, Object> totals = new LinkedHashMap<>();
+            Map<String, Long> statementsMs = new LinkedHashMap<>();
             for (String statement : sql.split(";\\s*\\n")) {
                 if (statement.lines().allMatch(line -> line.isBlank() || line.strip().startsWith("--"))) {
                     continue;
                 }
-                if (s.execute(statement)) {
+                long statementStart = System.nanoTime();
+                boolean returnsRows = s.execute(statement);
+                statementsMs.merge(statementLabel(statement), (System.nanoTime() - statementStart) / 1_000_000, Long::sum);
+                if (returnsRows) {
                     try (ResultSet rs = s.getResultSet()) {
                         ResultSetMetaData meta = rs.getMetaData();
                         while (rs.next()) {
@@ -292,9 +296,21 @@ public final class NightlyBench implements Callable<Integer> {
             }
             result.put("wall_ms", (System.nanoTime() - start) / 1_000_000);
             result.put("threads", duckdbThreads);
+            result.put("statements_ms", statementsMs);
             result.put("totals", totals);
         }
         return result;
+    }
+
+    /** What a statement of the DuckDB script makes: its table, "copy" or "set", or "totals" for the last select. */
+    static String statementLabel(String statement) {
+        String first = statement.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("--"))
+                .findFirst().orElseThrow();
+        String[] words = first.split("\\s+");
+        if (first.startsWith("create temp table ")) {
+            return words[3];
+        }
+        return words[0].equals("select") ? "totals" : words[0];
     }
 
     /** Heap peaks from the memory pools (reset before the run) and the process's peak RSS. */
@@ -390,6 +406,11 @@ public final class NightlyBench implements Callable<Integer> {
         if (r.containsKey("duckdb")) {
             Map<String, Object> d = (Map<String, Object>) r.get("duckdb");
             s.append("%-28s %,d ms (%s threads)%n".formatted("DuckDB wall time", (Long) d.get("wall_ms"), d.get("threads")));
+            ((Map<String, Object>) d.get("statements_ms")).forEach((label, ms) -> {
+                if ((Long) ms >= 100) {
+                    s.append("%-28s %,d ms%n".formatted("  statement " + label, (Long) ms));
+                }
+            });
             s.append("%-28s %s%n".formatted("DuckDB totals", d.get("totals")));
             s.append("%-28s %s%n".formatted("ratio Tally/DuckDB", r.get("ratio_tally_to_duckdb")));
         }
