@@ -30,6 +30,7 @@ public final class PgCopy implements AutoCloseable {
 
     private final DataSource dataSource;
     private final String sql;
+    private final long batchRows;
     private final StringBuilder buffer = new StringBuilder(CHUNK_CHARS * 2);
     private Connection connection;
     private CopyIn copy;
@@ -38,8 +39,22 @@ public final class PgCopy implements AutoCloseable {
 
     /** A copier that holds rows and sends them as one COPY every {@link #DEFAULT_BATCH_ROWS} rows. */
     public PgCopy(DataSource dataSource, String table, List<String> columns) {
+        this(dataSource, table, columns, DEFAULT_BATCH_ROWS);
+    }
+
+    private PgCopy(DataSource dataSource, String table, List<String> columns, long batchRows) {
         this.dataSource = dataSource;
         this.sql = "copy " + table + " (" + String.join(", ", columns) + ") from stdin";
+        this.batchRows = batchRows;
+    }
+
+    /**
+     * A copier whose rows all go in one COPY, one statement, sent as they are produced: for a
+     * table whose statement-level triggers must see rows together (a transaction's ledger legs).
+     * The connection runs nothing else until {@link #close}.
+     */
+    public static PgCopy oneStatement(DataSource dataSource, String table, List<String> columns) {
+        return new PgCopy(dataSource, table, columns, Long.MAX_VALUE);
     }
 
     /** One row: values in column order; null, numbers, booleans, or anything whose toString PostgreSQL parses. */
@@ -52,8 +67,10 @@ public final class PgCopy implements AutoCloseable {
         }
         buffer.append('\n');
         rows++;
-        if (++inCopy == DEFAULT_BATCH_ROWS) {
+        if (++inCopy == batchRows) {
             pause(); // rows are held until the batch ends: no COPY stays open between batches
+        } else if (batchRows == Long.MAX_VALUE && buffer.length() >= CHUNK_CHARS) {
+            send(); // one statement: its COPY stays open, rows go as they come
         }
     }
 

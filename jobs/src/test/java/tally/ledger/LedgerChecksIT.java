@@ -25,7 +25,7 @@ class LedgerChecksIT {
     @BeforeEach
     void migratedDatabase() {
         jdbc = LedgerStoreIT.sampleDatabase(home);
-        ledger = new LedgerStore(jdbc);
+        ledger = new LedgerStore(jdbc, jdbc.getDataSource());
         checks = new LedgerChecks(jdbc);
     }
 

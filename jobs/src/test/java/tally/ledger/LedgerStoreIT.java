@@ -33,7 +33,7 @@ class LedgerStoreIT {
     @BeforeEach
     void migratedDatabase() {
         jdbc = sampleDatabase(home);
-        ledger = new LedgerStore(jdbc);
+        ledger = new LedgerStore(jdbc, jdbc.getDataSource());
     }
 
     /** A database under home with the sample reference data imported. */
