@@ -5,17 +5,16 @@ import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
 import tally.infra.FaultInjection;
 import tally.infra.PgCopy;
-import tally.infra.SqlDates;
 
 import javax.sql.DataSource;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /** The only code that writes the ledger. It inserts; the database refuses updates and deletes. */
 @Repository
@@ -42,7 +41,7 @@ public class LedgerStore {
         if (txns.isEmpty()) {
             return List.of();
         }
-        Set<String> inserted = new HashSet<>(insertTxns(txns, true));
+        Set<String> inserted = new HashSet<>(insertTxnsSkippingExisting(txns));
         List<LedgerTxn> written = txns.stream().filter(txn -> inserted.contains(txn.txnId())).toList();
         insertLegs(written);
         checkpointPerTxn(written);
@@ -51,18 +50,23 @@ public class LedgerStore {
 
     /**
      * Writes transactions the caller knows are not in the ledger yet, with their legs, in two
-     * statements: a bucket's debits, whose ids name the bucket's arrival day, posted in the
+     * COPY statements: a bucket's debits, whose ids name the bucket's arrival day, posted in the
      * transaction that claims the bucket and marks it rated. An id already in the ledger is refused
-     * (the primary key's unique violation) and the caller's transaction with it: never skipped,
-     * since a debit found there means the bucket's claim did not hold. A plain insert: the
-     * skip-if-present form probes the primary key once more per row and returns every id
-     * (805k debits a 10M-event night: 9.3-10.4 s against 7.0-7.9 s, docs/performance.md).
+     * (the primary key's unique violation, a {@code DuplicateKeyException}) and the caller's
+     * transaction with it: never skipped, since a debit found there means the bucket's claim did
+     * not hold. No skip-if-present form: it probes the primary key once more per row and returns
+     * every id (805k debits a 10M-event night: 9.3-10.4 s against 7.0-7.9 s, docs/performance.md).
      */
     public void postNew(List<LedgerTxn> txns) {
         if (txns.isEmpty()) {
             return;
         }
-        insertTxns(txns, false);
+        requireDistinctIds(txns);
+        try (PgCopy copy = PgCopy.oneStatement(dataSource, "ledger_txn", TXN_COLUMNS)) {
+            for (LedgerTxn txn : txns) {
+                copy.row(valuesOf(txn));
+            }
+        }
         insertLegs(txns);
         checkpointPerTxn(txns);
     }
@@ -74,68 +78,56 @@ public class LedgerStore {
         }
     }
 
-    /**
-     * Inserts the transaction rows; returns the ids that were not in the ledger yet when
-     * {@code skipExisting}, else fails on an id already there (and returns nothing).
-     */
-    private List<String> insertTxns(List<LedgerTxn> txns, boolean skipExisting) {
-        int n = txns.size();
-        String[] txnIds = new String[n];
-        String[] accountIds = new String[n];
-        String[] types = new String[n];
-        Long[] amountsCents = new Long[n];
-        String[] descriptions = new String[n];
-        List<LocalDate> effectiveDates = new ArrayList<>(n);
-        String[] runIds = new String[n];
-        List<LocalDate> runDates = new ArrayList<>(n);
-        String[] resourceIds = new String[n];
-        List<LocalDate> usageMonths = new ArrayList<>(n);
-        Long[] exactUcents = new Long[n];
-        Long[] chargesCents = new Long[n];
-        Long[] collectedCents = new Long[n];
-        Long[] uncollectedCents = new Long[n];
-        String[] refersTo = new String[n];
+    private static void requireDistinctIds(List<LedgerTxn> txns) {
         Set<String> distinctIds = new HashSet<>();
-        for (int i = 0; i < n; i++) {
-            LedgerTxn txn = txns.get(i);
+        for (LedgerTxn txn : txns) {
             if (!distinctIds.add(txn.txnId())) {
                 throw new IllegalArgumentException("transaction " + txn.txnId() + " twice in one write");
             }
-            txnIds[i] = txn.txnId();
-            accountIds[i] = txn.accountId();
-            types[i] = txn.type().code();
-            amountsCents[i] = txn.amountCents();
-            descriptions[i] = txn.description();
-            effectiveDates.add(txn.effectiveDate());
-            runIds[i] = txn.runId();
-            runDates.add(txn.runDate());
-            resourceIds[i] = txn.resourceId();
-            usageMonths.add(txn.usageMonth());
-            LedgerTxn.DebitAmounts debit = txn.debit();
-            exactUcents[i] = debit == null ? null : debit.exactUcents();
-            chargesCents[i] = debit == null ? null : debit.chargeCents();
-            collectedCents[i] = debit == null ? null : debit.collectedCents();
-            uncollectedCents[i] = debit == null ? null : debit.uncollectedCents();
-            refersTo[i] = txn.refersTo();
         }
-        // A transaction may refer to another of the same write (an earning to its debit): foreign
-        // keys are checked at the end of the statement.
-        String insert = """
-                insert into ledger_txn (txn_id, account_id, type, amount_cents, description, effective_date, run_id,
-                    run_date, resource_id, usage_month, exact_ucents, charge_cents, collected_cents, uncollected_cents,
-                    refers_to)
-                select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::date[], ?::text[],
-                    ?::date[], ?::text[], ?::date[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])""";
-        Object[] columns = {array("text", txnIds), array("text", accountIds), array("text", types), array("bigint", amountsCents),
-                array("text", descriptions), SqlDates.array(effectiveDates), array("text", runIds),
-                SqlDates.array(runDates), array("text", resourceIds), SqlDates.array(usageMonths),
-                array("bigint", exactUcents), array("bigint", chargesCents), array("bigint", collectedCents), array("bigint", uncollectedCents),
-                array("text", refersTo)};
-        if (!skipExisting) {
-            jdbc.update(insert, columns);
-            return List.of();
+    }
+
+    /** ledger_txn's columns as the writes give them, and their types (a date goes as its ISO text). */
+    private static final List<String> TXN_COLUMNS = List.of("txn_id", "account_id", "type", "amount_cents",
+            "description", "effective_date", "run_id", "run_date", "resource_id", "usage_month", "exact_ucents",
+            "charge_cents", "collected_cents", "uncollected_cents", "refers_to");
+    private static final List<String> TXN_COLUMN_TYPES = List.of("text", "text", "text", "bigint", "text", "date",
+            "text", "date", "text", "date", "bigint", "bigint", "bigint", "bigint", "text");
+
+    /** One transaction's row, in {@link #TXN_COLUMNS} order. */
+    private static Object[] valuesOf(LedgerTxn txn) {
+        LedgerTxn.DebitAmounts debit = txn.debit();
+        return new Object[]{txn.txnId(), txn.accountId(), txn.type().code(), txn.amountCents(), txn.description(),
+                txn.effectiveDate(), txn.runId(), txn.runDate(), txn.resourceId(), txn.usageMonth(),
+                debit == null ? null : debit.exactUcents(), debit == null ? null : debit.chargeCents(),
+                debit == null ? null : debit.collectedCents(), debit == null ? null : debit.uncollectedCents(),
+                txn.refersTo()};
+    }
+
+    /**
+     * Inserts the transaction rows whose ids are not in the ledger yet, in one statement from one
+     * array per column; returns the ids inserted. A transaction may refer to another of the same
+     * write (an earning to its debit): foreign keys are checked at the end of the statement.
+     */
+    private List<String> insertTxnsSkippingExisting(List<LedgerTxn> txns) {
+        requireDistinctIds(txns);
+        int n = txns.size();
+        Object[][] columns = new Object[TXN_COLUMNS.size()][n];
+        for (int i = 0; i < n; i++) {
+            Object[] values = valuesOf(txns.get(i));
+            for (int c = 0; c < values.length; c++) {
+                columns[c][i] = values[c] instanceof LocalDate day ? day.toString() : values[c];
+            }
         }
-        return jdbc.queryForList(insert + " on conflict (txn_id) do nothing returning txn_id", String.class, columns);
+        Object[] parameters = new Object[columns.length];
+        StringJoiner arrays = new StringJoiner(", ");
+        for (int c = 0; c < columns.length; c++) {
+            String type = TXN_COLUMN_TYPES.get(c);
+            parameters[c] = array(type.equals("date") ? "text" : type, columns[c]);
+            arrays.add("?::" + type + "[]");
+        }
+        return jdbc.queryForList("insert into ledger_txn (" + String.join(", ", TXN_COLUMNS) + ") select * from unnest("
+                + arrays + ") on conflict (txn_id) do nothing returning txn_id", String.class, parameters);
     }
 
     /**
