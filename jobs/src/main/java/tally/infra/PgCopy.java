@@ -35,7 +35,8 @@ public final class PgCopy implements AutoCloseable {
 
     private final DataSource dataSource;
     private final String sql;
-    private final long batchRows;
+    /** Rows per COPY; 0: every row in one COPY (one statement), sent as the buffer fills. */
+    private final int batchRows;
     private final StringBuilder buffer = new StringBuilder(CHUNK_CHARS * 2);
     private Connection connection;
     private CopyIn copy;
@@ -47,7 +48,7 @@ public final class PgCopy implements AutoCloseable {
         this(dataSource, table, columns, DEFAULT_BATCH_ROWS);
     }
 
-    private PgCopy(DataSource dataSource, String table, List<String> columns, long batchRows) {
+    private PgCopy(DataSource dataSource, String table, List<String> columns, int batchRows) {
         this.dataSource = dataSource;
         this.sql = "copy " + table + " (" + String.join(", ", columns) + ") from stdin";
         this.batchRows = batchRows;
@@ -59,7 +60,7 @@ public final class PgCopy implements AutoCloseable {
      * The connection runs nothing else until {@link #close}.
      */
     public static PgCopy oneStatement(DataSource dataSource, String table, List<String> columns) {
-        return new PgCopy(dataSource, table, columns, Long.MAX_VALUE);
+        return new PgCopy(dataSource, table, columns, 0);
     }
 
     /** One row: values in column order; null, numbers, booleans, or anything whose toString PostgreSQL parses. */
@@ -74,7 +75,7 @@ public final class PgCopy implements AutoCloseable {
         rows++;
         if (++inCopy == batchRows) {
             pause(); // rows are held until the batch ends: no COPY stays open between batches
-        } else if (batchRows == Long.MAX_VALUE && buffer.length() >= CHUNK_CHARS) {
+        } else if (batchRows == 0 && buffer.length() >= CHUNK_CHARS) {
             send(); // one statement: its COPY stays open, rows go as they come
         }
     }

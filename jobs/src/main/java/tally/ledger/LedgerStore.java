@@ -20,6 +20,13 @@ import java.util.StringJoiner;
 @Repository
 public class LedgerStore {
 
+    /** ledger_txn's columns as the writes give them, and their types (a date goes as its ISO text). */
+    private static final List<String> TXN_COLUMNS = List.of("txn_id", "account_id", "type", "amount_cents",
+            "description", "effective_date", "run_id", "run_date", "resource_id", "usage_month", "exact_ucents",
+            "charge_cents", "collected_cents", "uncollected_cents", "refers_to");
+    private static final List<String> TXN_COLUMN_TYPES = List.of("text", "text", "text", "bigint", "text", "date",
+            "text", "date", "text", "date", "bigint", "bigint", "bigint", "bigint", "text");
+
     private final JdbcTemplate jdbc;
     private final DataSource dataSource;
 
@@ -86,13 +93,6 @@ public class LedgerStore {
             }
         }
     }
-
-    /** ledger_txn's columns as the writes give them, and their types (a date goes as its ISO text). */
-    private static final List<String> TXN_COLUMNS = List.of("txn_id", "account_id", "type", "amount_cents",
-            "description", "effective_date", "run_id", "run_date", "resource_id", "usage_month", "exact_ucents",
-            "charge_cents", "collected_cents", "uncollected_cents", "refers_to");
-    private static final List<String> TXN_COLUMN_TYPES = List.of("text", "text", "text", "bigint", "text", "date",
-            "text", "date", "text", "date", "bigint", "bigint", "bigint", "bigint", "text");
 
     /** One transaction's row, in {@link #TXN_COLUMNS} order. */
     private static Object[] valuesOf(LedgerTxn txn) {
