@@ -69,7 +69,8 @@ public final class NightlyBench implements Callable<Integer> {
     int nights;
 
     @Option(names = "--pg-statements", defaultValue = "0", description = "Also print the N statements of the last "
-            + "night that took PostgreSQL the longest (pg_stat_statements), with their calls, rows and time (default: none).")
+            + "night that took PostgreSQL the longest (pg_stat_statements), with their calls, rows and time, and the night's WAL "
+            + "(pg_stat_wal: records, full-page images, MB, times the WAL buffers were full) (default: none).")
     int pgStatements;
 
     @Option(names = "--skip-duckdb", description = "Only run Tally.")
@@ -164,6 +165,7 @@ public final class NightlyBench implements Callable<Integer> {
             if (pgStatements > 0) {
                 jdbc.execute("create extension if not exists pg_stat_statements");
                 jdbc.execute("select pg_stat_statements_reset()");
+                jdbc.execute("select pg_stat_reset_shared('wal')");
             }
             Memory.resetPeaks();
             long start = System.nanoTime();
@@ -191,6 +193,9 @@ public final class NightlyBench implements Callable<Integer> {
                         select round(total_exec_time)::bigint as total_ms, calls, rows,
                                left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query
                         from pg_stat_statements order by total_exec_time desc limit ?""", pgStatements));
+                out.put("pg_wal", jdbc.queryForMap("""
+                        select wal_records, wal_fpi, round(wal_bytes / 1048576)::bigint as wal_mb, wal_buffers_full
+                        from pg_stat_wal"""));
             }
             if (nights > 1) {
                 earlierNights.add(night(lastDay(), wallMs, jdbc));
