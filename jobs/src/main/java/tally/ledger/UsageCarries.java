@@ -3,6 +3,7 @@ package tally.ledger;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
+import tally.infra.CodePointOrder;
 import tally.infra.PgCopy;
 import tally.infra.SqlDates;
 import tally.money.CarriedRounding;
@@ -123,9 +124,9 @@ public class UsageCarries {
                 withKeys(null, changes));
     }
 
-    /** usage_carry's primary key order (payer, month, resource), as near as Java orders text: it saves index work, nothing depends on it. */
-    private static final Comparator<Change> KEY_ORDER = Comparator.comparing(Change::payerAccountId)
-            .thenComparing(c -> c.key().month()).thenComparing(c -> c.key().resourceId());
+    /** usage_carry's primary key order (payer, month, resource) under collation C: it saves index work, nothing depends on it. */
+    private static final Comparator<Change> KEY_ORDER = Comparator.comparing(Change::payerAccountId, CodePointOrder.ORDER)
+            .thenComparing(c -> c.key().month()).thenComparing(c -> c.key().resourceId(), CodePointOrder.ORDER);
 
     /** The changes as a FROM item {@code k}, from the array parameters of {@link #withKeys}. */
     private static final String KEYS = """
