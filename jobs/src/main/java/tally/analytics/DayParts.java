@@ -149,7 +149,8 @@ public final class DayParts {
         return list;
     }
 
+    /** The smaller id in {@link CodePointOrder}, the order of min() under the database's collation C. */
     private static String min(String current, String candidate) {
-        return current == null || candidate.compareTo(current) < 0 ? candidate : current;
+        return current == null || CodePointOrder.ORDER.compare(candidate, current) < 0 ? candidate : current;
     }
 }
