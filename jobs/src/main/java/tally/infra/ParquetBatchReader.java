@@ -34,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads top-level columns of a Parquet file one row group at a time, in batches of up to
@@ -46,7 +47,8 @@ import java.util.UUID;
  * {@link Column#type()}), every other type as text: BINARY and FIXED_LEN_BYTE_ARRAY as UTF-8 with or
  * without the STRING annotation (a UUID as its canonical text, a DECIMAL as its decimal number),
  * FLOAT and DOUBLE as Java's decimal text (so no caller computes with binary floating point). The
- * text of a dictionary-encoded column chunk is decoded once per dictionary entry, not per row. A
+ * text of a dictionary-encoded column chunk is decoded once per dictionary entry, not per row, and
+ * passed through the reader's {@code dictionaryText} (the caller's canonical instance of it, say). A
  * column the file does not have reads as null in every row; a group, a repeated field or an INT96
  * column is refused.
  *
@@ -62,9 +64,11 @@ public final class ParquetBatchReader implements Closeable {
     private final MessageType schema;
     private final List<RowGroup> rowGroups;
     private final VersionParser.ParsedVersion writerVersion;
+    private final UnaryOperator<String> dictionaryText;
 
-    private ParquetBatchReader(ParquetFileReader file) {
+    private ParquetBatchReader(ParquetFileReader file, UnaryOperator<String> dictionaryText) {
         this.file = file;
+        this.dictionaryText = dictionaryText;
         this.schema = file.getFooter().getFileMetaData().getSchema();
         List<RowGroup> groups = new ArrayList<>();
         long firstRow = 0;
@@ -86,12 +90,22 @@ public final class ParquetBatchReader implements Closeable {
     }
 
     public static ParquetBatchReader open(Path file) throws IOException {
-        return open(new LocalFileInput(file));
+        return open(new LocalFileInput(file), UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #open(Path)}, each dictionary entry's text passed through {@code dictionaryText}
+     * once, when its column chunk's dictionary page is read: rows show what it returns. It must
+     * return an equal String (a canonical instance, so that later lookups and comparisons of the
+     * value succeed by identity); it is called from the reading thread.
+     */
+    public static ParquetBatchReader open(Path file, UnaryOperator<String> dictionaryText) throws IOException {
+        return open(new LocalFileInput(file), dictionaryText);
     }
 
     /** A Parquet file in memory; the bytes are read in place. */
     public static ParquetBatchReader open(byte[] file) throws IOException {
-        return open(new ByteArrayInputFile(file));
+        return open(new ByteArrayInputFile(file), UnaryOperator.identity());
     }
 
     /**
@@ -100,12 +114,12 @@ public final class ParquetBatchReader implements Closeable {
      * thread holds a whole row group (128 MB in the files of most writers), which on the heap left
      * staging's threads fighting the garbage collector for a 1 GiB heap.
      */
-    public static ParquetBatchReader open(InputFile file) throws IOException {
+    private static ParquetBatchReader open(InputFile file, UnaryOperator<String> dictionaryText) throws IOException {
         ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
                 .withCodecFactory(ParquetCodecs.INSTANCE)
                 .withAllocator(DirectByteBufferAllocator.getInstance())
                 .build();
-        return new ParquetBatchReader(ParquetFileReader.open(file, options));
+        return new ParquetBatchReader(ParquetFileReader.open(file, options), dictionaryText);
     }
 
     public MessageType schema() {
@@ -176,7 +190,8 @@ public final class ParquetBatchReader implements Closeable {
         List<Column> values = new ArrayList<>(columns.size());
         for (String name : columns) {
             PrimitiveType type = column(name);
-            values.add(new Column(name, type, type == null ? null : schema.getColumnDescription(new String[]{name})));
+            values.add(new Column(name, type, type == null ? null : schema.getColumnDescription(new String[]{name}),
+                    dictionaryText));
         }
         long firstRow = group.firstRow() + fromRow;
         if (rows == 0) {
@@ -305,6 +320,7 @@ public final class ParquetBatchReader implements Closeable {
         private final PrimitiveType type;
         private final ColumnDescriptor descriptor;
         private final Kind kind;
+        private final UnaryOperator<String> dictionaryText;
         private final boolean[] nulls = new boolean[BATCH_ROWS];
         private boolean[] booleans;
         private int[] ints;
@@ -314,8 +330,9 @@ public final class ParquetBatchReader implements Closeable {
         /** The row of the batch the converter writes to. */
         private int row;
 
-        private Column(String name, PrimitiveType type, ColumnDescriptor descriptor) {
+        private Column(String name, PrimitiveType type, ColumnDescriptor descriptor, UnaryOperator<String> dictionaryText) {
             this.name = name;
+            this.dictionaryText = dictionaryText;
             this.type = type;
             this.descriptor = descriptor;
             this.kind = type == null ? Kind.ABSENT : switch (type.getPrimitiveTypeName()) {
@@ -435,11 +452,11 @@ public final class ParquetBatchReader implements Closeable {
             public void setDictionary(Dictionary entries) {
                 dictionary = new String[entries.getMaxId() + 1];
                 for (int id = 0; id < dictionary.length; id++) {
-                    dictionary[id] = switch (type.getPrimitiveTypeName()) {
+                    dictionary[id] = dictionaryText.apply(switch (type.getPrimitiveTypeName()) {
                         case FLOAT -> Float.toString(entries.decodeToFloat(id));
                         case DOUBLE -> Double.toString(entries.decodeToDouble(id));
                         default -> text(entries.decodeToBinary(id));
-                    };
+                    });
                 }
             }
 

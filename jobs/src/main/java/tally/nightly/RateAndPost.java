@@ -14,6 +14,7 @@ import tally.rating.BucketRating;
 import tally.reference.ReferenceData;
 import tally.rules.RatingRules;
 import tally.usage.Buckets;
+import tally.usage.CanonicalText;
 import tally.usage.StagedBatch;
 
 import javax.sql.DataSource;
@@ -79,9 +80,10 @@ public class RateAndPost {
         long capped = 0;
         int wallets = 0;
         int txns = 0;
+        CanonicalText canonical = new CanonicalText(reference, rules);
         for (int bucket : Buckets.claimOrder(bucketsOf(day), partition.index(), partition.count())) {
             boolean own = Buckets.inPartition(bucket, partition.index(), partition.count());
-            BucketResult r = newTransaction.execute(status -> rateAndPost(day, bucket, runId, rules, reference));
+            BucketResult r = newTransaction.execute(status -> rateAndPost(day, bucket, runId, rules, reference, canonical));
             if (!r.ratedHere()) {
                 if (own) {
                     ownElsewhere++;
@@ -110,7 +112,8 @@ public class RateAndPost {
         return buckets;
     }
 
-    private BucketResult rateAndPost(LocalDate day, int bucket, String runId, RatingRules rules, ReferenceData reference) {
+    private BucketResult rateAndPost(LocalDate day, int bucket, String runId, RatingRules rules, ReferenceData reference,
+                                     CanonicalText canonical) {
         Date arrival = Date.valueOf(day);
         // The bucket's claim, held until this transaction ends: two partitions never rate a bucket
         // at once (the second would wait on the first's ledger rows, then post its carried rounding
@@ -125,7 +128,7 @@ public class RateAndPost {
             return BucketResult.PASSED_OVER;
         }
         BucketRating.Result r = new BucketRating(day, rules, reference, bots -> capHistory(day, bots))
-                .rate(stagedRows(day, bucket));
+                .rate(stagedRows(day, bucket, canonical));
         int seq = 0;
         for (BucketRating.Segment segment : r.segments()) {
             jdbc.update("""
@@ -153,28 +156,30 @@ public class RateAndPost {
      * as the rating asks for them (only the chunks' bytes are held: ~35 bytes a row). Both reads
      * are ranges of their table's primary key, which starts with the arrival day: without it in
      * the condition, each bucket's read was a scan of the whole day (a 100M-event day: ~0.2 s a
-     * bucket, 1007 buckets).
+     * bucket, 1007 buckets). Their texts are the canonical instances ({@link CanonicalText}).
      */
-    private Iterable<StagedBatch.Row> stagedRows(LocalDate day, int bucket) {
+    private Iterable<StagedBatch.Row> stagedRows(LocalDate day, int bucket, CanonicalText canonical) {
         Date arrival = Date.valueOf(day);
         long[] drops = jdbc.queryForList("select row_key from " + DayPartitions.stagedDrops(jdbc).table(day)
                         + " where arrival_date = ? and bucket = ? order by row_key", Long.class, arrival, bucket)
                 .stream().mapToLong(Long::longValue).toArray();
         List<byte[]> chunks = jdbc.query("select data from " + DayPartitions.stagedChunks(jdbc).table(day)
                 + " where arrival_date = ? and bucket = ? order by unit, seq", (rs, i) -> rs.getBytes(1), arrival, bucket);
-        return () -> new KeptRows(chunks.iterator(), drops);
+        return () -> new KeptRows(chunks.iterator(), drops, canonical);
     }
 
     /** The rows of a bucket's chunks, in order, less those whose row key is in {@code drops} (sorted). */
     private static final class KeptRows implements Iterator<StagedBatch.Row> {
         private final Iterator<byte[]> chunks;
         private final long[] drops;
+        private final CanonicalText canonical;
         private Iterator<StagedBatch.Row> rows = Collections.emptyIterator();
         private StagedBatch.Row next;
 
-        KeptRows(Iterator<byte[]> chunks, long[] drops) {
+        KeptRows(Iterator<byte[]> chunks, long[] drops, CanonicalText canonical) {
             this.chunks = chunks;
             this.drops = drops;
+            this.canonical = canonical;
         }
 
         @Override
@@ -186,7 +191,7 @@ public class RateAndPost {
                         next = row;
                     }
                 } else if (chunks.hasNext()) {
-                    rows = StagedBatch.rows(chunks.next());
+                    rows = StagedBatch.rows(chunks.next(), canonical);
                 } else {
                     return false;
                 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.UnaryOperator;
 
 /**
  * The rows of a range of row groups of a Parquet file, read in batches with {@link ParquetBatchReader}.
@@ -48,12 +49,16 @@ final class ParquetUsageRows extends UsageRows {
     private long unitFromRow;
     private long unitRows = -1;
 
-    /** Opens the file and checks the types of Tally's columns; reads no rows yet, and every row group by default. */
-    ParquetUsageRows(Path file, String displayName) {
+    /**
+     * Opens the file and checks the types of Tally's columns; reads no rows yet, and every row group
+     * by default. Dictionary-encoded text passes through {@code dictionaryText} once per entry
+     * ({@link ParquetBatchReader#open(Path, UnaryOperator)}).
+     */
+    ParquetUsageRows(Path file, String displayName, UnaryOperator<String> dictionaryText) {
         this.file = file;
         this.displayName = displayName;
         try {
-            parquet = ParquetBatchReader.open(file);
+            parquet = ParquetBatchReader.open(file, dictionaryText);
         } catch (IOException | RuntimeException e) {
             throw unreadable(file, 0, e);
         }

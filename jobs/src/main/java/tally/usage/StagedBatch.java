@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The compact form of a batch of staged rows (validated {@link UsageEvent}s and their row keys),
@@ -128,16 +129,18 @@ public final class StagedBatch {
 
     /** Decodes a batch, row by row, in the order the rows were added. */
     public static void read(byte[] batch, Consumer<Row> rows) {
-        rows(batch).forEachRemaining(rows);
+        rows(batch, UnaryOperator.identity()).forEachRemaining(rows);
     }
 
     /**
      * The batch's rows, decoded one at a time as they are asked for: a bucket's rows are rated as
      * they are decoded, so no more than one row of them need be held (rate-and-post held each
-     * bucket's ~100k decoded rows, ~30 MB, through every young collection it ran into).
+     * bucket's ~100k decoded rows, ~30 MB, through every young collection it ran into). Each
+     * dictionary column's text passes through {@code dictionaryText} once per batch and value (an
+     * equal String: {@link CanonicalText}).
      */
-    public static Iterator<Row> rows(byte[] batch) {
-        return new Decoder(batch);
+    public static Iterator<Row> rows(byte[] batch, UnaryOperator<String> dictionaryText) {
+        return new Decoder(batch, dictionaryText);
     }
 
     /** The decoding state of one batch: its dictionaries so far and the previous row's prefixed ids. */
@@ -148,8 +151,8 @@ public final class StagedBatch {
         private String eventId = "";
         private String conversation = "";
 
-        Decoder(byte[] batch) {
-            in = new Cursor(batch);
+        Decoder(byte[] batch, UnaryOperator<String> dictionaryText) {
+            in = new Cursor(batch, dictionaryText);
             for (int i = 0; i < DICTIONARY_COLUMNS; i++) {
                 dictionaries[i] = new ArrayList<>();
             }
@@ -272,10 +275,12 @@ public final class StagedBatch {
 
     private static final class Cursor {
         private final byte[] bytes;
+        private final UnaryOperator<String> dictionaryText;
         private int position;
 
-        Cursor(byte[] bytes) {
+        Cursor(byte[] bytes, UnaryOperator<String> dictionaryText) {
             this.bytes = bytes;
+            this.dictionaryText = dictionaryText;
         }
 
         boolean hasMore() {
@@ -316,7 +321,7 @@ public final class StagedBatch {
                 return null;
             }
             if (code == NEW) {
-                String s = utf8();
+                String s = dictionaryText.apply(utf8());
                 dictionary.add(s);
                 return s;
             }

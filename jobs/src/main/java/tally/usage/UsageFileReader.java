@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Streams the rows of one Parquet or Avro container file ({@code *.avro}), or of one {@link InputUnit}
@@ -26,13 +27,22 @@ public final class UsageFileReader implements Iterator<RawRow>, Closeable {
 
     /** Every row of the file, in file order. */
     public UsageFileReader(Path file, String displayName) {
-        this.rows = UsageFiles.isParquet(file) ? new ParquetUsageRows(file, displayName) : new AvroUsageRows(file, displayName);
+        this.rows = UsageFiles.isParquet(file) ? new ParquetUsageRows(file, displayName, UnaryOperator.identity())
+                : new AvroUsageRows(file, displayName);
     }
 
     /** The rows of one unit listed by {@link #units}; a file changed since is bad input. */
     public UsageFileReader(InputUnit unit) {
+        this(unit, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #UsageFileReader(InputUnit)}, a Parquet file's dictionary-encoded text passed through
+     * {@code dictionaryText} once per dictionary entry (an equal String: {@link CanonicalText}).
+     */
+    public UsageFileReader(InputUnit unit, UnaryOperator<String> dictionaryText) {
         if (UsageFiles.isParquet(unit.file())) {
-            ParquetUsageRows parquet = new ParquetUsageRows(unit.file(), unit.displayName());
+            ParquetUsageRows parquet = new ParquetUsageRows(unit.file(), unit.displayName(), dictionaryText);
             parquet.onlyUnit(unit);
             this.rows = parquet;
         } else if (unit.rowGroup() == 0) {
@@ -49,7 +59,7 @@ public final class UsageFileReader implements Iterator<RawRow>, Closeable {
      */
     public static List<InputUnit> units(Path file, String displayName) {
         if (UsageFiles.isParquet(file)) {
-            try (ParquetUsageRows parquet = new ParquetUsageRows(file, displayName)) {
+            try (ParquetUsageRows parquet = new ParquetUsageRows(file, displayName, UnaryOperator.identity())) {
                 return parquet.units();
             } catch (IOException e) {
                 throw UsageRows.unreadable(file, 0, e);

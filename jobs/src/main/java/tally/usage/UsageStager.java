@@ -117,6 +117,7 @@ public class UsageStager {
             DayPartitions.stagedDrops(jdbc).create(arrival);
         });
 
+        CanonicalText canonical = new CanonicalText(day.reference(), day.rules());
         int threads = Math.max(1, Math.min(day.threads(), units.size()));
         int capacity = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, SIGHTINGS_BYTES / threads / Sightings.BYTES_PER_SIGHTING));
         List<Sightings> sightings = new ArrayList<>();
@@ -124,7 +125,7 @@ public class UsageStager {
             sightings.add(new Sightings(day.scratchDir(), capacity));
         }
         try {
-            Counts counts = readUnits(day, units, fileIndexes, buckets, sightings, threads);
+            Counts counts = readUnits(day, units, fileIndexes, buckets, canonical, sightings, threads);
             checkRejects(day, counts);
             long duplicates = newTransaction.execute(status -> dedupAndKeep(day, buckets, sightings, counts));
             return new StageResult(counts.read.get(), counts.accepted.get(), duplicates, counts.rejected.get(),
@@ -153,7 +154,7 @@ public class UsageStager {
     }
 
     private Counts readUnits(Day day, List<InputUnit> units, List<Integer> fileIndexes, Buckets buckets,
-                             List<Sightings> sightings, int threads) {
+                             CanonicalText canonical, List<Sightings> sightings, int threads) {
         Counts counts = new Counts();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "stage-" + day.arrivalDay());
@@ -168,8 +169,8 @@ public class UsageStager {
                 running.add(pool.submit(() -> {
                     Sightings mine = free.take();
                     try {
-                        readUnit(day, unitIndex, units.get(unitIndex), fileIndexes.get(unitIndex), buckets, mine, counts,
-                                progress);
+                        readUnit(day, unitIndex, units.get(unitIndex), fileIndexes.get(unitIndex), buckets, canonical,
+                                mine, counts, progress);
                     } finally {
                         free.add(mine);
                     }
@@ -191,8 +192,8 @@ public class UsageStager {
         return counts;
     }
 
-    private void readUnit(Day day, int unitIndex, InputUnit unit, int fileIndex, Buckets buckets, Sightings sightings,
-                          Counts counts, ProgressBar progress) {
+    private void readUnit(Day day, int unitIndex, InputUnit unit, int fileIndex, Buckets buckets, CanonicalText canonical,
+                          Sightings sightings, Counts counts, ProgressBar progress) {
         RowValidator validator = new RowValidator(day.arrivalDay(), day.allowedLateness());
         Rater rater = new Rater(day.rules(), day.reference());
         Map<Integer, StagedBatch.Writer> batches = new HashMap<>();
@@ -202,7 +203,7 @@ public class UsageStager {
         long read = 0;
         long accepted = 0;
         long bufferedBytes = 0;
-        try (UsageFileReader reader = new UsageFileReader(unit)) {
+        try (UsageFileReader reader = new UsageFileReader(unit, canonical)) {
             while (reader.hasNext()) {
                 RawRow row = reader.next();
                 read++;

@@ -107,6 +107,30 @@ class ParquetBatchReaderTest {
     }
 
     @Test
+    void dictionaryEntriesPassThroughTheReadersDictionaryTextOnceEachAndRowsShowWhatItReturns() throws IOException {
+        int rows = 6_000;
+        Path file = ParquetTestFiles.write(tmp.resolve("t.parquet"), "message t { optional binary s (STRING); }",
+                b -> b.withDictionaryPageSize(512).withPageRowCountLimit(500).withRowGroupRowCountLimit(rows), rows,
+                (g, i) -> g.add("s", i < 3_000 ? "few-" + i % 7 : "distinct-" + i));
+        String canonicalFew3 = new String("few-3");
+        List<String> passed = new ArrayList<>();
+
+        try (ParquetBatchReader reader = ParquetBatchReader.open(file, text -> {
+            passed.add(text);
+            return text.equals("few-3") ? canonicalFew3 : text;
+        })) {
+            List<Object> values = values(reader, "s", Column::text);
+
+            assertThat(values.get(3)).isSameAs(canonicalFew3);
+            assertThat(values.get(2_999)).isSameAs(canonicalFew3);
+            assertThat(values.get(4)).isEqualTo("few-4").isNotSameAs(canonicalFew3);
+            assertThat(passed).as("the dictionary's entries, once each; plain pages' values are not passed")
+                    .containsExactlyInAnyOrder("few-0", "few-1", "few-2", "few-3", "few-4", "few-5", "few-6");
+            assertThat(values.get(4_000)).isEqualTo("distinct-4000");
+        }
+    }
+
+    @Test
     void rowGroupsAreListedWithTheirFirstRowAndReadInBatchesNumberedOverTheFile() throws IOException {
         Path file = ParquetTestFiles.write(tmp.resolve("t.parquet"), "message t { required int64 n; }",
                 b -> b.withRowGroupRowCountLimit(10_000), 25_000, (g, i) -> g.add("n", (long) i));

@@ -69,4 +69,19 @@ class StagedBatchTest {
         StagedBatch.read(b, row -> out.add(row.event()));
         assertThat(out).containsExactlyElementsOf(java.util.stream.Stream.concat(first.stream(), second.stream()).toList());
     }
+
+    @Test
+    void dictionaryColumnsReadBackAsTheInstancesTheDictionaryTextGives() {
+        String account = new String("acct_ümlaut");
+        StagedBatch.Writer writer = new StagedBatch.Writer();
+        writer.add(event("evt-1", "conv-a", "user-1", null, null, true), 1);
+        writer.add(event("evt-2", "conv-a", "user-1", null, null, true), 2);
+
+        List<UsageEvent> out = new ArrayList<>();
+        StagedBatch.rows(writer.finish(), text -> text.equals(account) ? account : text)
+                .forEachRemaining(row -> out.add(row.event()));
+
+        assertThat(out).extracting(UsageEvent::accountId).allSatisfy(id -> assertThat(id).isSameAs(account));
+        assertThat(out).extracting(UsageEvent::eventId).containsExactly("evt-1", "evt-2");
+    }
 }
