@@ -10,14 +10,14 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * The one String instance of each id the reference data holds (its map keys, owners included), of
- * each provider and model the price table names, and of each word of a usage column's vocabulary
- * (kinds, statuses, billing modes). Staging passes each
- * Parquet dictionary entry through it once per column chunk, so a row's ids are the reference data's
- * own instances: rating's lookups and owner checks and the staged batches' string codes then
- * compare by identity instead of comparing bytes (JFR: those lookups were a fifth of staging's
- * samples, mostly cache misses on the keys' bytes). Any other text is returned as it is. Read-only
- * once built: shared by all of staging's threads.
+ * The one String instance of each id the reference data holds (its map keys; owners are the
+ * accounts' own keys, ReferenceData.load), of each provider and model the price table names, and
+ * of each word of a usage column's vocabulary (kinds, statuses, billing modes). Staging passes each
+ * Parquet dictionary entry through it once per column chunk, and rate-and-post each staged batch's
+ * dictionary values once per batch, so rows carry the reference data's own instances: rating's map
+ * lookups, owner checks and string codes then match by identity before comparing bytes (session 17:
+ * ~4% of staging's Java, docs/performance.md). Any other text is returned as it is. Read-only once
+ * built: shared by the threads that read with it.
  */
 public final class CanonicalText implements UnaryOperator<String> {
 
@@ -25,18 +25,9 @@ public final class CanonicalText implements UnaryOperator<String> {
 
     public CanonicalText(ReferenceData reference, RatingRules rules) {
         reference.accounts().keySet().forEach(this::add);
-        reference.bots().forEach((id, bot) -> {
-            add(id);
-            add(bot.accountId());
-        });
-        reference.endpoints().forEach((id, endpoint) -> {
-            add(id);
-            add(endpoint.accountId());
-        });
-        reference.tools().forEach((id, tool) -> {
-            add(id);
-            add(tool.creatorAccountId());
-        });
+        reference.bots().keySet().forEach(this::add);
+        reference.endpoints().keySet().forEach(this::add);
+        reference.tools().keySet().forEach(this::add);
         for (List<ModelPrice> prices : rules.pricesByModel().values()) {
             for (ModelPrice price : prices) {
                 add(price.provider());
@@ -51,7 +42,7 @@ public final class CanonicalText implements UnaryOperator<String> {
         RowValidator.BILLING_MODES.forEach(this::add);
     }
 
-    /** Keeps the first instance of each value: owners are the accounts' own keys (ReferenceData.load). */
+    /** Keeps the first instance of each value. */
     private void add(String value) {
         instances.putIfAbsent(value, value);
     }
