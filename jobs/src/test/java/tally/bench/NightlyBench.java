@@ -168,9 +168,11 @@ public final class NightlyBench implements Callable<Integer> {
                 jdbc.execute("select pg_stat_reset_shared('wal')");
             }
             Memory.resetPeaks();
+            Cpu cpuBefore = Cpu.now();
             long start = System.nanoTime();
             boolean completed = runNightly(dbArgs, data, lastDay());
             long wallMs = (System.nanoTime() - start) / 1_000_000;
+            Cpu cpu = Cpu.now().minus(cpuBefore);
 
             Map<String, Object> totals = jdbc.queryForMap("""
                     select (select coalesce(sum(events_rated), 0) from rated_bucket) as rated,
@@ -186,6 +188,9 @@ public final class NightlyBench implements Callable<Integer> {
             out.put("peak_heap_mb", Memory.peakHeapMb());
             out.put("peak_rss_mb", Memory.peakRssMb());
             out.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+            out.put("jvm_cpu_ms", cpu.jvmMs());
+            out.put("jit_compile_ms", cpu.jitCompileMs());
+            out.put("postgres_cpu_ms", cpu.postgresMs());
             out.put("steps_ms", stepTimes(jdbc, lastDay()));
             out.put("totals", totals);
             if (pgStatements > 0) {
@@ -378,6 +383,60 @@ public final class NightlyBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * CPU spent so far: the JVM's (all its threads), the JIT's compile tasks (C1 + C2, elapsed time
+     * of the compiler threads as the JVM counts it: on a busy machine more than their CPU), and
+     * PostgreSQL's (Linux only, -1 elsewhere: every process named postgres, plus what the exited ones
+     * left in their parent's children times). A night on 2 cores is CPU-bound, so these say where
+     * its time goes when the VM's speed moves the wall time.
+     */
+    record Cpu(long jvmMs, long jitCompileMs, long postgresMs) {
+
+        static Cpu now() {
+            long jvmNanos = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+            return new Cpu(jvmNanos / 1_000_000, ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
+                    postgresCpuMs());
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(jvmMs - before.jvmMs, jitCompileMs - before.jitCompileMs,
+                    postgresMs < 0 || before.postgresMs < 0 ? -1 : postgresMs - before.postgresMs);
+        }
+
+        /** utime + stime + cutime + cstime (fields 14-17 of /proc/PID/stat) of every postgres process. */
+        private static long postgresCpuMs() {
+            long ticks = 0;
+            try (var processes = Files.list(Path.of("/proc"))) {
+                for (Path process : (Iterable<Path>) processes::iterator) {
+                    if (!process.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    String stat;
+                    try {
+                        stat = Files.readString(process.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    int nameEnd = stat.lastIndexOf(')');
+                    if (!stat.substring(stat.indexOf('(') + 1, nameEnd).equals("postgres")) {
+                        continue;
+                    }
+                    String[] fields = stat.substring(nameEnd + 2).split(" ");
+                    for (int field = 11; field <= 14; field++) {
+                        ticks += Long.parseLong(fields[field]);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+            return ticks * 1000 / CLOCK_TICKS_PER_S;
+        }
+
+        /** USER_HZ: 100 on every Linux Tally runs on (sysconf(_SC_CLK_TCK) is not reachable from Java). */
+        private static final long CLOCK_TICKS_PER_S = 100;
+    }
+
     private static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -400,6 +459,8 @@ public final class NightlyBench implements Callable<Integer> {
         s.append("%-28s %d MB (of -Xmx %d MB)%n".formatted("Tally heap after GC, max", t.get("heap_after_gc_max_mb"), t.get("max_heap_mb")));
         s.append("%-28s %d MB (pools' peaks summed: garbage included)%n".formatted("Tally peak heap", t.get("peak_heap_mb")));
         s.append("%-28s %d MB%n".formatted("JVM peak RSS", t.get("peak_rss_mb")));
+        s.append("%-28s %,d ms (JIT compile tasks %,d ms), PostgreSQL %,d ms%n".formatted("Tally CPU: JVM",
+                (Long) t.get("jvm_cpu_ms"), (Long) t.get("jit_compile_ms"), (Long) t.get("postgres_cpu_ms")));
         ((Map<String, Object>) t.get("steps_ms")).forEach((step, ms) -> s.append("%-28s %,d ms%n".formatted("  step " + step, (Long) ms)));
         s.append("%-28s %s%n".formatted("Tally totals", t.get("totals")));
         if (t.containsKey("nights")) {
